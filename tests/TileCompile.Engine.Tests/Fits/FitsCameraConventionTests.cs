@@ -17,7 +17,7 @@ public class FitsCameraConventionTests
     [InlineData("RGGB", "TOP-DOWN", 0, 1, "RGGB")]
     [InlineData("BGGR", "TOP-DOWN", 0, 0, "GRBG")]
     [InlineData("GRBG", "TOP-DOWN", 0, 0, "BGGR")]
-    [InlineData("GBRG", "TOP-DOWN", 1, 1, "GRBG")]
+    [InlineData("GBRG", "TOP-DOWN", 1, 1, "BGGR")]
     [InlineData("gbrg ", null, 0, 0, "GBRG")]
     public void EffectivePatternCombinesPatternRowOrderAndOffsets(string pattern, string? rowOrder, int xoff, int yoff, string expected)
     {
