@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'module/bin/TileCompile.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '06a5c7eb-bc22-4b49-869b-5c77e963a61b'
+    Author               = 'TileCompile.PowerShell contributors'
+    CompanyName          = 'TileCompile.PowerShell'
+    Copyright            = '(c) TileCompile.PowerShell contributors. All rights reserved.'
+    Description          = 'Resumable astronomical stacking with Tile-Based Quality Reconstruction (TBQR): register, weight globally and per tile, reconstruct seam-free and stack FITS light frames, with runs that survive crashes and resume from any phase.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('module/TileCompile.format.ps1xml')
+    TypesToProcess       = @('module/TileCompile.types.ps1xml')
+    CmdletsToExport      = @(
+        'New-TileSampleData'
+        'New-TileRunConfig'
+        'Test-TileRunConfig'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('astronomy', 'astrophotography', 'FITS', 'stacking', 'TBQR', 'Seestar')
+            ProjectUri = ''
+        }
+    }
+}

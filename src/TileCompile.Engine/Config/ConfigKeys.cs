@@ -1,0 +1,184 @@
+using static TileCompile.Engine.Config.ConfigKeyFactory;
+
+namespace TileCompile.Engine.Config;
+
+/// <summary>
+/// Every configuration key the engine reads, grouped by section. Names follow the published
+/// <c>tile_compile.yaml</c> where the key exists there; defaults are ours (see docs/config.md).
+/// </summary>
+public static class ConfigKeys
+{
+    /// <summary>Run placement.</summary>
+    public static class Run
+    {
+        /// <summary>Runs root; empty means <c>./runs</c> under the current directory.</summary>
+        public static readonly ConfigKey<string> RunDir = Text("run_dir", "", "Folder that holds run directories; empty = ./runs under the current directory.", affectsResults: false);
+    }
+
+    /// <summary>Input discovery.</summary>
+    public static class Input
+    {
+        /// <summary>File patterns, separated by ';'.</summary>
+        public static readonly ConfigKey<string> Pattern = Text("input.pattern", "*.fit;*.fits;*.fts;*.fz", "Light-frame file patterns, separated by ';' (natural sort order).");
+    }
+
+    /// <summary>What the frames are.</summary>
+    public static class Data
+    {
+        /// <summary>Colour mode.</summary>
+        public static readonly ConfigKey<string> ColorMode = Choice("data.color_mode", "auto", new[] { "auto", "OSC", "MONO", "RGB" }, "auto = from the headers (BAYERPAT, NAXIS3); OSC = one-shot-colour CFA; MONO; RGB cubes.");
+        /// <summary>Bayer pattern fallback.</summary>
+        public static readonly ConfigKey<string> BayerPattern = Choice("data.bayer_pattern", "auto", new[] { "auto", "RGGB", "BGGR", "GRBG", "GBRG" }, "CFA pattern when the headers have no BAYERPAT; auto = from the headers.");
+        /// <summary>Require linear data.</summary>
+        public static readonly ConfigKey<bool> LinearRequired = Bool("data.linear_required", true, "Refuse frames that look stretched (non-linear).");
+    }
+
+    /// <summary>Operating-mode thresholds.</summary>
+    public static class Assumptions
+    {
+        /// <summary>Minimum frames for the method proper.</summary>
+        public static readonly ConfigKey<int> FramesMin = Int("assumptions.frames_min", 30, 2, 100000, "Below this many usable frames the run is in emergency mode (reduced, with a warning).");
+        /// <summary>Threshold for full mode.</summary>
+        public static readonly ConfigKey<int> FramesReducedThreshold = Int("assumptions.frames_reduced_threshold", 120, 2, 100000, "At or above this many usable frames the run uses full mode (clustering and synthetic frames).");
+        /// <summary>Exposure tolerance.</summary>
+        public static readonly ConfigKey<double> ExposureTolerancePercent = Double("assumptions.exposure_time_tolerance_percent", 5, 0, 100, "Frames whose exposure differs from the median by more than this percentage are excluded.");
+    }
+
+    /// <summary>Registration.</summary>
+    public static class Registration
+    {
+        /// <summary>Engine.</summary>
+        public static readonly ConfigKey<string> Engine = Choice("registration.engine", "triangle_star_matching", new[] { "triangle_star_matching", "phase_correlation" }, "Star triangle matching with RANSAC, or translation-only phase correlation.");
+        /// <summary>Transform model.</summary>
+        public static readonly ConfigKey<string> Transform = Choice("registration.transform", "similarity", new[] { "similarity", "affine" }, "Fitted transform: similarity (rotation, shift, uniform scale) or affine.");
+        /// <summary>Allow rotation.</summary>
+        public static readonly ConfigKey<bool> AllowRotation = Bool("registration.allow_rotation", true, "Fit field rotation (alt-az mounts rotate up to tens of degrees).");
+        /// <summary>Stars used for matching.</summary>
+        public static readonly ConfigKey<int> StarTopK = Int("registration.star_topk", 120, 3, 2000, "Brightest stars used for matching.");
+        /// <summary>Minimum inliers.</summary>
+        public static readonly ConfigKey<int> StarMinInliers = Int("registration.star_min_inliers", 6, 2, 1000, "Frames with fewer matched stars are excluded.");
+        /// <summary>Inlier tolerance.</summary>
+        public static readonly ConfigKey<double> StarInlierTolPx = Double("registration.star_inlier_tol_px", 2.5, 0, 100, "Distance (px) within which a transformed star counts as matched.", minExclusive: true);
+        /// <summary>Maximum residual.</summary>
+        public static readonly ConfigKey<double> MaxRmsPx = Double("registration.max_rms_px", 1.5, 0, 100, "Frames whose matched-star RMS residual exceeds this (px) are excluded.", minExclusive: true);
+        /// <summary>Detection threshold.</summary>
+        public static readonly ConfigKey<double> DetectionSigma = Double("registration.detection_sigma", 5, 1, 100, "Star detection threshold in background sigmas.");
+        /// <summary>Reference frame.</summary>
+        public static readonly ConfigKey<string> ReferenceFrame = Text("registration.reference_frame", "", "File name of the reference frame; empty = chosen automatically.");
+        /// <summary>Interpolation.</summary>
+        public static readonly ConfigKey<string> Interpolation = Choice("registration.interpolation", "lanczos3", new[] { "bilinear", "lanczos3" }, "Resampling kernel for warping.");
+    }
+
+    /// <summary>Normalization.</summary>
+    public static class Normalization
+    {
+        /// <summary>Enabled (must stay true).</summary>
+        public static readonly ConfigKey<bool> Enabled = Bool("normalization.enabled", true, "Background normalization; the method requires it.");
+    }
+
+    /// <summary>Global frame weights.</summary>
+    public static class GlobalMetrics
+    {
+        /// <summary>Background weight α.</summary>
+        public static readonly ConfigKey<double> WeightBackground = Double("global_metrics.weights.background", 0.4, 0, 1, "α: weight of the (negated) background z-score.");
+        /// <summary>Noise weight β.</summary>
+        public static readonly ConfigKey<double> WeightNoise = Double("global_metrics.weights.noise", 0.3, 0, 1, "β: weight of the (negated) noise z-score.");
+        /// <summary>Gradient weight γ.</summary>
+        public static readonly ConfigKey<double> WeightGradient = Double("global_metrics.weights.gradient", 0.3, 0, 1, "γ: weight of the gradient-energy z-score.");
+        /// <summary>Quality clamp.</summary>
+        public static readonly ConfigKey<DoubleRange> Clamp = DoubleRange("global_metrics.clamp", -3, 3, -10, 10, "Clamp of the global quality score before exponentiation.");
+        /// <summary>Adaptive weights.</summary>
+        public static readonly ConfigKey<bool> AdaptiveWeights = Bool("global_metrics.adaptive_weights", false, "Derive α, β, γ from the variance of each z-series (each in [0.1, 0.7]).");
+        /// <summary>Exponent scale k.</summary>
+        public static readonly ConfigKey<double> WeightExponentScale = Double("global_metrics.weight_exponent_scale", 1, 0, 10, "k in G = exp(k · Q).");
+    }
+
+    /// <summary>Tile grid.</summary>
+    public static class Tile
+    {
+        /// <summary>Size factor s.</summary>
+        public static readonly ConfigKey<double> SizeFactor = Double("tile.size_factor", 24, 1, 1000, "Tile size = size_factor × seeing FWHM (px), clipped.", minExclusive: false);
+        /// <summary>Minimum tile size.</summary>
+        public static readonly ConfigKey<int> MinSize = Int("tile.min_size", 48, 16, 100000, "Smallest tile edge (px).");
+        /// <summary>Maximum divisor D.</summary>
+        public static readonly ConfigKey<int> MaxDivisor = Int("tile.max_divisor", 6, 1, 1000, "Tile edge at most min(width, height) / max_divisor.");
+        /// <summary>Overlap fraction.</summary>
+        public static readonly ConfigKey<double> OverlapFraction = Double("tile.overlap_fraction", 0.3, 0, 0.5, "Overlap between neighbouring tiles as a fraction of the tile edge.");
+        /// <summary>Star-tile threshold.</summary>
+        public static readonly ConfigKey<int> StarMinCount = Int("tile.star_min_count", 5, 1, 10000, "A tile with at least this many reference stars is a STAR tile, else a STRUCTURE tile.");
+    }
+
+    /// <summary>Local (per-tile) weights.</summary>
+    public static class LocalMetrics
+    {
+        /// <summary>Quality clamp.</summary>
+        public static readonly ConfigKey<DoubleRange> Clamp = DoubleRange("local_metrics.clamp", -3, 3, -10, 10, "Clamp of the local quality score before exponentiation.");
+        /// <summary>STAR tiles: FWHM weight.</summary>
+        public static readonly ConfigKey<double> StarFwhm = Double("local_metrics.star_mode.weights.fwhm", 0.6, 0, 1, "STAR tiles: weight of the (negated) FWHM z-score.");
+        /// <summary>STAR tiles: roundness weight.</summary>
+        public static readonly ConfigKey<double> StarRoundness = Double("local_metrics.star_mode.weights.roundness", 0.2, 0, 1, "STAR tiles: weight of the roundness z-score.");
+        /// <summary>STAR tiles: contrast weight.</summary>
+        public static readonly ConfigKey<double> StarContrast = Double("local_metrics.star_mode.weights.contrast", 0.2, 0, 1, "STAR tiles: weight of the contrast z-score.");
+        /// <summary>STRUCTURE tiles: metric weight.</summary>
+        public static readonly ConfigKey<double> StructureMetric = Double("local_metrics.structure_mode.metric_weight", 0.7, 0, 1, "STRUCTURE tiles: weight of the E/σ z-score.");
+        /// <summary>STRUCTURE tiles: background weight.</summary>
+        public static readonly ConfigKey<double> StructureBackground = Double("local_metrics.structure_mode.background_weight", 0.3, 0, 1, "STRUCTURE tiles: weight of the (negated) background z-score.");
+    }
+
+    /// <summary>Synthetic frames (full mode).</summary>
+    public static class Synthetic
+    {
+        /// <summary>Weighting.</summary>
+        public static readonly ConfigKey<string> Weighting = Choice("synthetic.weighting", "global", new[] { "global", "tile_weighted" }, "Synthetic frame per cluster: global weights, or tile-weighted reconstruction.");
+        /// <summary>Cluster count range.</summary>
+        public static readonly ConfigKey<IntRange> ClusterCountRange = IntRange("synthetic.clustering.cluster_count_range", 5, 30, 1, 1000, "K = clip(N / 10, low, high) clusters.");
+    }
+
+    /// <summary>Final stacking.</summary>
+    public static class Stacking
+    {
+        /// <summary>Method.</summary>
+        public static readonly ConfigKey<string> Method = Choice("stacking.method", "rej", new[] { "rej", "average" }, "rej = sigma-clipped weighted mean; average = plain weighted mean.");
+        /// <summary>Lower clip.</summary>
+        public static readonly ConfigKey<double> SigmaLow = Double("stacking.sigma_clip.sigma_low", 1.8, 0.1, 100, "Lower rejection threshold in sigmas.");
+        /// <summary>Upper clip.</summary>
+        public static readonly ConfigKey<double> SigmaHigh = Double("stacking.sigma_clip.sigma_high", 1.8, 0.1, 100, "Upper rejection threshold in sigmas.");
+        /// <summary>Iterations.</summary>
+        public static readonly ConfigKey<int> MaxIters = Int("stacking.sigma_clip.max_iters", 3, 1, 100, "Rejection iterations.");
+        /// <summary>Minimum kept fraction.</summary>
+        public static readonly ConfigKey<double> MinFraction = Double("stacking.sigma_clip.min_fraction", 0.4, 0, 1, "Keep at least this fraction of samples, else fall back to the unclipped mean.");
+        /// <summary>Cluster quality weighting.</summary>
+        public static readonly ConfigKey<bool> ClusterWeighting = Bool("stacking.cluster_quality_weighting.enabled", true, "Weight synthetic frames by their cluster's quality.");
+        /// <summary>κ.</summary>
+        public static readonly ConfigKey<double> KappaCluster = Double("stacking.cluster_quality_weighting.kappa_cluster", 1, 0, 10, "κ in w_k = exp(κ · Q_k).");
+        /// <summary>Cap ratio.</summary>
+        public static readonly ConfigKey<double> CapRatio = Double("stacking.cluster_quality_weighting.cap_ratio", 20, 1, 1000, "Cluster weights are capped at cap_ratio × median weight.");
+    }
+
+    /// <summary>Output.</summary>
+    public static class Output
+    {
+        /// <summary>Crop.</summary>
+        public static readonly ConfigKey<bool> CropToCommonArea = Bool("output.crop_to_nonzero_bbox", false, "Crop the result to the area every frame covers.");
+        /// <summary>PNG preview.</summary>
+        public static readonly ConfigKey<bool> PngPreview = Bool("output.png_preview", true, "Write a stretched PNG preview under artifacts/ (the FITS stays linear).");
+    }
+
+    /// <summary>Resource limits (performance only; never change results).</summary>
+    public static class RuntimeLimits
+    {
+        /// <summary>Workers.</summary>
+        public static readonly ConfigKey<int> ParallelWorkers = Int("runtime_limits.parallel_workers", 0, 0, 256, "Worker threads; 0 = one per core. Results do not depend on it.", affectsResults: false);
+        /// <summary>Memory budget.</summary>
+        public static readonly ConfigKey<int> MemoryBudgetMiB = Int("runtime_limits.memory_budget", 1024, 64, 1048576, "Working-memory budget in MiB for tile buffers.", affectsResults: false);
+        /// <summary>I/O retries.</summary>
+        public static readonly ConfigKey<int> IoRetries = Int("runtime_limits.io_retries", 2, 0, 20, "Retries (with backoff) of transient file-system errors.", affectsResults: false);
+    }
+
+    /// <summary>Resume behaviour.</summary>
+    public static class Resume
+    {
+        /// <summary>Auto-resume.</summary>
+        public static readonly ConfigKey<bool> Auto = Bool("resume.auto", false, "Starting a run on an input folder whose latest run with the same config failed or was interrupted resumes that run.", affectsResults: false);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using TileCompile.Engine.Fits;
+
+namespace TileCompile.Engine.Pipeline;
+
+/// <summary>One frame found by the scan, described from its header alone.</summary>
+public sealed record ScannedFrame(string Path, long Size, DateTime LastWriteUtc, int Width, int Height, int Planes, int Bitpix,
+    string ColorMode, string? BayerPattern, double? ExposureSeconds);
+
+/// <summary>A frame that cannot be used, with the reason (naming the header value that disqualifies it).</summary>
+public sealed record ExcludedFrame(string Path, string Reason);
+
+/// <summary>Result of scanning an input folder: usable frames in natural order, and exclusions.</summary>
+public sealed record ScanResult(IReadOnlyList<ScannedFrame> Frames, IReadOnlyList<ExcludedFrame> Excluded)
+{
+    /// <summary>A one-line description such as "40 frames 512x384 MONO, 16-bit, 10 s".</summary>
+    public string Summary => Frames.Count == 0
+        ? "no usable frames"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{Frames.Count} frames {Frames[0].Width}x{Frames[0].Height} {Frames[0].BayerPattern ?? Frames[0].ColorMode}, " +
+            $"{(Frames[0].Bitpix > 0 ? $"{Frames[0].Bitpix}-bit" : "float")}, {Frames[0].ExposureSeconds?.ToString("0.###", CultureInfo.InvariantCulture) ?? "?"} s");
+}
+
+/// <summary>
+/// Finds light frames by pattern and checks, from headers only, that they can be stacked together:
+/// the same size, bit-depth family and colour layout, and exposures within tolerance of the median.
+/// </summary>
+public static class InputScanner
+{
+    /// <summary>Lists files in <paramref name="directory"/> matching any of the ';'-separated patterns, in natural order.</summary>
+    public static IReadOnlyList<string> FindFrames(string directory, string patterns)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"The input folder '{directory}' does not exist.");
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pattern in patterns.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            foreach (var f in Directory.EnumerateFiles(directory, pattern, new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive }))
+                found.Add(f);
+        }
+        return found.OrderBy(f => Path.GetFileName(f), NaturalSort.Instance).ToList();
+    }
+
+    /// <summary>Scans the given files; <paramref name="bayerOverride"/> replaces BAYERPAT when not null.</summary>
+    public static ScanResult Scan(IReadOnlyList<string> files, double exposureTolerancePercent, string? bayerOverride = null)
+    {
+        var frames = new List<ScannedFrame>();
+        var excluded = new List<ExcludedFrame>();
+        foreach (var file in files)
+        {
+            try
+            {
+                using var image = FitsImage.Open(file);
+                var info = new FileInfo(file);
+                var pattern = bayerOverride ?? image.Camera.EffectivePattern?.ToString();
+                var mode = image.Planes == 3 ? "RGB" : pattern is null ? "MONO" : "OSC";
+                frames.Add(new ScannedFrame(file, info.Length, info.LastWriteTimeUtc, image.Width, image.Height, image.Planes, image.Bitpix,
+                    mode, mode == "OSC" ? pattern : null, image.Camera.ExposureSeconds));
+            }
+            catch (FitsFormatException e)
+            {
+                excluded.Add(new ExcludedFrame(file, e.Message));
+            }
+        }
+
+        // The largest group of identical geometry and colour layout is the session; others are excluded.
+        var groups = frames.GroupBy(f => (f.Width, f.Height, f.Planes, Float: f.Bitpix < 0, f.ColorMode, f.BayerPattern))
+            .OrderByDescending(g => g.Count()).ToList();
+        if (groups.Count > 1)
+        {
+            var main = groups[0].Key;
+            foreach (var f in frames.Where(f => (f.Width, f.Height, f.Planes, f.Bitpix < 0, f.ColorMode, f.BayerPattern) != main).ToList())
+            {
+                excluded.Add(new ExcludedFrame(f.Path,
+                    $"{f.Width}x{f.Height} {f.BayerPattern ?? f.ColorMode} (BITPIX {f.Bitpix}) does not match the session's {main.Width}x{main.Height} {main.BayerPattern ?? main.ColorMode}"));
+                frames.Remove(f);
+            }
+        }
+
+        var exposures = frames.Where(f => f.ExposureSeconds is > 0).Select(f => f.ExposureSeconds!.Value).OrderBy(x => x).ToList();
+        if (exposures.Count > 0)
+        {
+            var median = exposures[exposures.Count / 2];
+            foreach (var f in frames.Where(f => f.ExposureSeconds is { } e && Math.Abs(e - median) > median * exposureTolerancePercent / 100).ToList())
+            {
+                excluded.Add(new ExcludedFrame(f.Path, string.Create(CultureInfo.InvariantCulture,
+                    $"EXPTIME = {f.ExposureSeconds} s differs from the median {median} s by more than {exposureTolerancePercent} %")));
+                frames.Remove(f);
+            }
+        }
+        return new ScanResult(frames, excluded);
+    }
+
+    /// <summary>Describes the groups of frames found, e.g. "143 frames 1080x1920 RGGB, 12 frames 3840x2160 MONO".</summary>
+    public static string DescribeGroups(IEnumerable<ScannedFrame> frames) =>
+        string.Join(", ", frames.GroupBy(f => $"{f.Width}x{f.Height} {f.BayerPattern ?? f.ColorMode}")
+            .OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} frames {g.Key}"));
+}

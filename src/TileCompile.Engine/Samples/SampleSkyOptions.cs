@@ -1,0 +1,74 @@
+namespace TileCompile.Engine.Samples;
+
+/// <summary>Sensor type of generated frames.</summary>
+public enum SampleSensor
+{
+    /// <summary>Monochrome.</summary>
+    Mono,
+    /// <summary>One-shot colour with an RGGB Bayer matrix.</summary>
+    Rggb,
+}
+
+/// <summary>
+/// What the sample sky generator makes. Defaults describe a short smart-telescope session: a
+/// star field with a galaxy, drift, dither and slow field rotation, seeing and transparency that
+/// change over time, a sky gradient, hot pixels, one satellite trail and one bad frame.
+/// </summary>
+public sealed record SampleSkyOptions
+{
+    /// <summary>Frame width in pixels.</summary>
+    public int Width { get; init; } = 512;
+    /// <summary>Frame height in pixels.</summary>
+    public int Height { get; init; } = 384;
+    /// <summary>Number of light frames.</summary>
+    public int Frames { get; init; } = 40;
+    /// <summary>Mono or RGGB.</summary>
+    public SampleSensor Sensor { get; init; } = SampleSensor.Mono;
+    /// <summary>Seed: same seed and options ⇒ identical files.</summary>
+    public int Seed { get; init; } = 1;
+    /// <summary>Stars per 10,000 pixels of sky.</summary>
+    public double StarDensity { get; init; } = 25;
+    /// <summary>Exposure per frame, seconds (written as EXPTIME).</summary>
+    public double ExposureSeconds { get; init; } = 10;
+    /// <summary>Mean sky background in ADU.</summary>
+    public double SkyLevel { get; init; } = 600;
+    /// <summary>Relative sky gradient across the frame (0.2 = background 20 % higher at one edge).</summary>
+    public double SkyGradient { get; init; } = 0.15;
+    /// <summary>Read noise in ADU.</summary>
+    public double ReadNoise { get; init; } = 3;
+    /// <summary>Median seeing FWHM in pixels.</summary>
+    public double SeeingFwhm { get; init; } = 3.0;
+    /// <summary>Relative seeing change over the session (0.3 = ±30 %).</summary>
+    public double SeeingVariation { get; init; } = 0.3;
+    /// <summary>Largest relative FWHM change across the field within one frame (0.25 = edges differ by up to ±25 %).</summary>
+    public double SeeingFieldVariation { get; init; } = 0.25;
+    /// <summary>Total field rotation over the session, degrees (alt-az mounts).</summary>
+    public double FieldRotationDegrees { get; init; } = 6;
+    /// <summary>Total drift over the session, pixels.</summary>
+    public double DriftPixels { get; init; } = 30;
+    /// <summary>Random dither per frame, pixels (uniform in ±value).</summary>
+    public double DitherPixels { get; init; } = 5;
+    /// <summary>Fixed hot pixels on the sensor.</summary>
+    public int HotPixels { get; init; } = 40;
+    /// <summary>Add a satellite trail to one frame.</summary>
+    public bool SatelliteTrail { get; init; } = true;
+    /// <summary>Make one frame bad (thick clouds and blur).</summary>
+    public bool BadFrame { get; init; } = true;
+    /// <summary>Add an extended object (a galaxy) near the centre.</summary>
+    public bool ExtendedObject { get; init; } = true;
+    /// <summary>Cosmic-ray hits per frame (on average).</summary>
+    public double CosmicRaysPerFrame { get; init; } = 2;
+
+    /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the bad one.</summary>
+    public void Validate()
+    {
+        if (Width is < 64 or > 16384) throw new ArgumentException($"Width {Width} must be between 64 and 16384");
+        if (Height is < 64 or > 16384) throw new ArgumentException($"Height {Height} must be between 64 and 16384");
+        if (Frames is < 1 or > 100000) throw new ArgumentException($"Frames {Frames} must be between 1 and 100000");
+        if (Sensor == SampleSensor.Rggb && (Width % 2 != 0 || Height % 2 != 0)) throw new ArgumentException("RGGB frames need an even width and height");
+        if (StarDensity is < 0 or > 1000) throw new ArgumentException($"StarDensity {StarDensity} must be between 0 and 1000");
+        if (SeeingFwhm is < 0.8 or > 30) throw new ArgumentException($"SeeingFwhm {SeeingFwhm} must be between 0.8 and 30 pixels");
+        if (ExposureSeconds <= 0) throw new ArgumentException("ExposureSeconds must be positive");
+        if (SkyLevel is < 0 or > 30000) throw new ArgumentException($"SkyLevel {SkyLevel} must be between 0 and 30000 ADU");
+    }
+}
