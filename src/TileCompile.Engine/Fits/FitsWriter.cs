@@ -21,16 +21,42 @@ public static class FitsWriter
     /// <summary>Writes a float32 image or cube; <paramref name="data"/> holds width × height × planes values.</summary>
     public static void WriteFloat32(string path, ReadOnlySpan<float> data, int width, int height, int planes = 1, FitsHeader? header = null)
     {
+        var (head, bytes) = EncodeFloat32(data, width, height, planes, header);
+        WriteAtomically(path, head, bytes);
+    }
+
+    /// <summary>Writes a float32 image or cube to <paramref name="stream"/> (padded to whole blocks).</summary>
+    public static void WriteFloat32(Stream stream, ReadOnlySpan<float> data, int width, int height, int planes = 1, FitsHeader? header = null)
+    {
+        var (head, bytes) = EncodeFloat32(data, width, height, planes, header);
+        WriteTo(stream, head, bytes);
+    }
+
+    /// <summary>Writes an unsigned 16-bit image or cube (stored as BITPIX 16 with BZERO = 32768).</summary>
+    public static void WriteUInt16(string path, ReadOnlySpan<ushort> data, int width, int height, int planes = 1, FitsHeader? header = null)
+    {
+        var (head, bytes) = EncodeUInt16(data, width, height, planes, header);
+        WriteAtomically(path, head, bytes);
+    }
+
+    /// <summary>Writes an unsigned 16-bit image or cube to <paramref name="stream"/>.</summary>
+    public static void WriteUInt16(Stream stream, ReadOnlySpan<ushort> data, int width, int height, int planes = 1, FitsHeader? header = null)
+    {
+        var (head, bytes) = EncodeUInt16(data, width, height, planes, header);
+        WriteTo(stream, head, bytes);
+    }
+
+    private static (byte[] Head, byte[] Data) EncodeFloat32(ReadOnlySpan<float> data, int width, int height, int planes, FitsHeader? header)
+    {
         CheckShape(data.Length, width, height, planes);
         var head = BuildHeader(-32, width, height, planes, header, unsigned16: false);
         var bytes = new byte[data.Length * 4L];
         var ints = MemoryMarshal.Cast<byte, int>(bytes.AsSpan());
         BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(data), ints);
-        WriteAtomically(path, head, bytes);
+        return (head, bytes);
     }
 
-    /// <summary>Writes an unsigned 16-bit image or cube (stored as BITPIX 16 with BZERO = 32768).</summary>
-    public static void WriteUInt16(string path, ReadOnlySpan<ushort> data, int width, int height, int planes = 1, FitsHeader? header = null)
+    private static (byte[] Head, byte[] Data) EncodeUInt16(ReadOnlySpan<ushort> data, int width, int height, int planes, FitsHeader? header)
     {
         CheckShape(data.Length, width, height, planes);
         var head = BuildHeader(16, width, height, planes, header, unsigned16: true);
@@ -38,7 +64,15 @@ public static class FitsWriter
         var shorts = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
         for (var i = 0; i < data.Length; i++) shorts[i] = (ushort)(data[i] ^ 0x8000);
         BinaryPrimitives.ReverseEndianness(shorts, shorts);
-        WriteAtomically(path, head, bytes);
+        return (head, bytes);
+    }
+
+    private static void WriteTo(Stream stream, byte[] head, byte[] data)
+    {
+        stream.Write(head);
+        stream.Write(data);
+        var pad = (int)((2880 - data.Length % 2880) % 2880);
+        if (pad > 0) stream.Write(new byte[pad]);
     }
 
     /// <summary>The header text (whole 2880-byte blocks) that would precede the data.</summary>
@@ -95,10 +129,7 @@ public static class FitsWriter
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                stream.Write(head);
-                stream.Write(data);
-                var pad = (int)((2880 - data.Length % 2880) % 2880);
-                if (pad > 0) stream.Write(new byte[pad]);
+                WriteTo(stream, head, data);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);

@@ -1,0 +1,55 @@
+using TileCompile.Engine.Config;
+
+namespace TileCompile.Engine.Pipeline;
+
+/// <summary>
+/// One phase of the pipeline. A phase declares what its results depend on — configuration keys,
+/// upstream phases, the input frames, its own algorithm version — and writes its artifacts
+/// through the <see cref="PhaseContext"/>, which records them for the manifest.
+/// </summary>
+public interface IPipelinePhase
+{
+    /// <summary>Which phase this is.</summary>
+    PhaseId Id { get; }
+
+    /// <summary>Bumped whenever the phase's numbers can change for the same inputs.</summary>
+    int AlgoVersion { get; }
+
+    /// <summary>Configuration keys the phase reads; reading any other key fails.</summary>
+    IReadOnlyList<ConfigKey> ConfigKeys { get; }
+
+    /// <summary>Upstream phases whose consumed artifacts this phase reads.</summary>
+    IReadOnlyList<PhaseId> Reads { get; }
+
+    /// <summary>True when the phase reads the raw input frames (their list is then part of its fingerprint).</summary>
+    bool ReadsInputFrames { get; }
+
+    /// <summary>Does the work; throws on failure, honours the context's cancellation token.</summary>
+    void Run(PhaseContext context);
+}
+
+/// <summary>A phase that has no implementation yet: it fails the run with a clear error instead of pretending.</summary>
+public sealed class NotImplementedPhase : IPipelinePhase
+{
+    /// <summary>Creates the placeholder for <paramref name="id"/>.</summary>
+    public NotImplementedPhase(PhaseId id, params PhaseId[] reads)
+    {
+        Id = id;
+        Reads = reads;
+    }
+
+    /// <inheritdoc />
+    public PhaseId Id { get; }
+    /// <inheritdoc />
+    public int AlgoVersion => 0;
+    /// <inheritdoc />
+    public IReadOnlyList<ConfigKey> ConfigKeys => Array.Empty<ConfigKey>();
+    /// <inheritdoc />
+    public IReadOnlyList<PhaseId> Reads { get; }
+    /// <inheritdoc />
+    public bool ReadsInputFrames => false;
+
+    /// <inheritdoc />
+    public void Run(PhaseContext context) =>
+        throw new NotImplementedException($"phase {(int)Id} {PhaseNames.Of(Id)} is not implemented in engine {EngineInfo.Version}");
+}

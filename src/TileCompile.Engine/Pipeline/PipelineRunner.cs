@@ -1,0 +1,458 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using TileCompile.Engine.Config;
+using TileCompile.Engine.Runs;
+
+namespace TileCompile.Engine.Pipeline;
+
+/// <summary>
+/// Runs the phases of a run directory: new runs, resumes (explicit, automatic, forced) and dry-run
+/// plans. Every attempt holds the run lock, writes its events, commits each phase with a manifest
+/// written last, and ends with a <c>run_end</c> event — also on errors and cancellation.
+/// </summary>
+public sealed class PipelineRunner
+{
+    private readonly Dictionary<PhaseId, IPipelinePhase> _phases;
+    private readonly ResumePlanner _planner;
+
+    /// <summary>Creates a runner over the given phase implementations (one per phase 0–10).</summary>
+    public PipelineRunner(IEnumerable<IPipelinePhase> phases)
+    {
+        _phases = phases.ToDictionary(p => p.Id);
+        var missing = PhaseNames.All.Where(p => !_phases.ContainsKey(p)).ToList();
+        if (missing.Count > 0) throw new ArgumentException("no implementation for phase(s) " + string.Join(", ", missing.Select(PhaseNames.Of)));
+        _planner = new ResumePlanner(_phases);
+    }
+
+    /// <summary>Called with every event as it is written (on the engine's thread).</summary>
+    public event Action<RunEvent>? EventWritten;
+
+    /// <summary>The fault-injection hook used by crash tests: an environment variable naming a point to kill the process at.</summary>
+    internal static string? FaultPoint => Environment.GetEnvironmentVariable("TILECOMPILE_FAULT");
+
+    /// <summary>Computes what a resume would do, without taking the lock or writing anything.</summary>
+    public ResumePlan PlanResume(ResumeRequest request)
+    {
+        var state = RunState.Load(request.RunDir, HintsRoot(request));
+        return _planner.Plan(state, request, RunStatusReader.Read(state.Paths.Root).Status);
+    }
+
+    /// <summary>Resumes a run; see docs/architecture.md §6 for the rules.</summary>
+    public RunOutcome Resume(ResumeRequest request, CancellationToken cancellationToken = default)
+    {
+        var state = RunState.Load(request.RunDir, HintsRoot(request));
+        var snapshot = RunStatusReader.Read(state.Paths.Root);
+        if (snapshot.Status == RunStatusKind.Running && snapshot.LockHolder is { } holder)
+            throw new TileRunException(RunErrorIds.RunBusy, new RunBusyException(state.Paths.Root, holder).Message);
+        var plan = _planner.Plan(state, request, snapshot.Status);
+        if (snapshot.Status == RunStatusKind.Completed && plan.NothingToDo)
+            throw new TileRunException(RunErrorIds.AlreadyCompleted,
+                $"run {state.Info.RunId} already completed ({snapshot.OutputPath}); nothing changed since. Use --from-phase N to run phases again, or --force to start over.");
+        CheckInputs(state, plan);
+        RunLock runLock;
+        try
+        {
+            runLock = RunLock.Acquire(state.Paths.Lock, Describe(request));
+        }
+        catch (RunBusyException e)
+        {
+            throw new TileRunException(RunErrorIds.RunBusy, e.Message, e);
+        }
+        using (runLock)
+        {
+            // Reload under the lock: another process may have finished phases meanwhile.
+            state = RunState.Load(request.RunDir, HintsRoot(request));
+            plan = _planner.Plan(state, request, snapshot.Status);
+            return Execute(state, plan, runLock, isNew: false, clearFrameRecords: plan.Mode != "auto" && !request.OnlyFailedFrames,
+                request.Parallelism, cancellationToken);
+        }
+    }
+
+    /// <summary>Starts a new run on an input folder (or, with auto-resume, resumes the matching failed run).</summary>
+    public RunOutcome Start(StartRequest request, CancellationToken cancellationToken = default)
+    {
+        var inputDir = Path.GetFullPath(request.InputDir);
+        if (!Directory.Exists(inputDir))
+            throw new TileRunException(RunErrorIds.InputNotFound, $"the input folder '{inputDir}' does not exist.");
+        TileConfig config;
+        try
+        {
+            config = request.ConfigPath is null ? TileConfig.Default : TileConfig.Load(Path.GetFullPath(request.ConfigPath));
+        }
+        catch (ConfigValidationException e)
+        {
+            throw new TileRunException(RunErrorIds.ConfigInvalid, e.Message, e);
+        }
+        var pattern = request.Pattern ?? config.Get(ConfigKeys.Input.Pattern);
+        if (request.Pattern is not null) config = config.With(ConfigKeys.Input.Pattern, pattern);
+        var runsRoot = Path.GetFullPath(request.RunsRoot
+            ?? (config.Get(ConfigKeys.Run.RunDir) is { Length: > 0 } configured ? configured : RunCatalog.DefaultRoot(Environment.CurrentDirectory)));
+        var files = InputScanner.FindFrames(inputDir, pattern);
+        if (files.Count == 0)
+            throw new TileRunException(RunErrorIds.InputNotFound, $"no files matching '{pattern}' in '{inputDir}'.");
+
+        if (!request.ForceNew && (request.ResumeIfPossible || config.Get(ConfigKeys.Resume.Auto)))
+        {
+            var previous = RunCatalog.List(runsRoot).FirstOrDefault(r =>
+                string.Equals(r.InputDir, inputDir, StringComparison.Ordinal) && r.ConfigHash == config.Hash);
+            if (previous?.Status is RunStatusKind.Failed or RunStatusKind.Interrupted or RunStatusKind.Cancelled)
+            {
+                return Resume(new ResumeRequest { RunDir = previous.Path, RunsRoot = runsRoot, Parallelism = request.Parallelism }, cancellationToken)
+                    with { Resumed = true };
+            }
+        }
+
+        var runId = request.RunId ?? RunId.New(DateTime.UtcNow);
+        if (request.RunId is not null && !RunId.IsAcceptableCustom(runId))
+            throw new TileRunException(RunErrorIds.RunExists, $"'{runId}' is not a usable run id: use letters, digits, '-', '_' and '.' (at most 64).");
+        var final = Path.Combine(runsRoot, runId);
+        if (Directory.Exists(final) || File.Exists(final))
+            throw new TileRunException(RunErrorIds.RunExists, $"a run named '{runId}' already exists in '{runsRoot}'.");
+
+        // Build the directory aside and rename it into place, so a run directory is never half-made.
+        var staging = Path.Combine(runsRoot, ".staging-" + runId);
+        Directory.CreateDirectory(Path.Combine(staging, "logs"));
+        Directory.CreateDirectory(Path.Combine(staging, "state"));
+        File.WriteAllText(Path.Combine(staging, "config.yaml"), config.CanonicalYaml, new UTF8Encoding(false));
+        var now = DateTime.UtcNow;
+        var info = new RunInfo
+        {
+            RunId = runId,
+            Created = now,
+            EngineVersion = EngineInfo.Version,
+            InputDir = inputDir,
+            Pattern = pattern,
+            ConfigHash = config.Hash,
+            Frames = files.Select(f =>
+            {
+                var fi = new FileInfo(f);
+                return new InputFrame { Path = fi.FullName, Size = fi.Length, LastWriteUtc = fi.LastWriteTimeUtc };
+            }).ToList(),
+            Summary = new RunSummary { Status = "Running", Started = now },
+        };
+        info.Save(Path.Combine(staging, "run.json"));
+        Directory.Move(staging, final);
+
+        using var runLock = RunLock.Acquire(Path.Combine(final, "run.lock"), "run");
+        var state = RunState.Load(final, runsRoot);
+        var plan = new ResumePlan
+        {
+            RunId = runId,
+            RunDir = final,
+            Mode = "start",
+            PreviousStatus = RunStatusKind.Running,
+            Phases = PhaseNames.All.Select(p => new PhaseDecision(p, PhaseAction.Run, "new_run")).ToList(),
+        };
+        return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken);
+    }
+
+    private RunOutcome Execute(RunState state, ResumePlan plan, RunLock runLock, bool isNew, bool clearFrameRecords, int parallelism,
+        CancellationToken external)
+    {
+        var paths = state.Paths;
+        var info = state.Info;
+        AtomicFile.SweepPartials(paths.Root);
+        AtomicFile.TryDelete(paths.CancelRequest);
+        var previousAttempts = Math.Max(info.Lineage.Count, EventLogReader.ReadAll(paths.Events).Select(e => e.Attempt).DefaultIfEmpty(0).Max());
+        var attempt = previousAttempts + 1;
+        var workers = parallelism > 0 ? parallelism : state.Config.Get(ConfigKeys.RuntimeLimits.ParallelWorkers) is > 0 and var w ? w : Environment.ProcessorCount;
+
+        using var log = EventLogWriter.Open(paths.Events, info.RunId, attempt);
+        log.EventWritten += e => EventWritten?.Invoke(e);
+        var watch = Stopwatch.StartNew();
+        var entry = new LineageEntry
+        {
+            Attempt = attempt,
+            ParentAttempt = attempt > 1 ? attempt - 1 : null,
+            Started = DateTime.UtcNow,
+            Mode = plan.Mode,
+            FromPhase = (int?)plan.FirstToRun,
+            Reasons = plan.Phases.Where(p => p.Action != PhaseAction.Skip).Take(1)
+                .Select(p => p.Detail is null ? p.Reason : $"{p.Reason}: {p.Detail}").ToList(),
+            PreviousStatus = isNew ? null : plan.PreviousStatus.ToString(),
+            Host = Environment.MachineName,
+            EngineVersion = EngineInfo.Version,
+        };
+        info.Lineage.Add(entry);
+        info.Summary.Status = "Running";
+        info.Summary.Error = null;
+        if (info.Summary.Started == default) info.Summary.Started = entry.Started;
+        info.Save(paths.RunJson);
+
+        if (isNew)
+        {
+            log.Append("run_start", new JsonObject
+            {
+                ["input_dir"] = info.InputDir,
+                ["frames"] = info.Frames.Count,
+                ["config_hash"] = info.ConfigHash,
+                ["engine_version"] = EngineInfo.Version,
+                ["host"] = Environment.MachineName,
+            });
+        }
+        else
+        {
+            log.Append("run_resume", new JsonObject
+            {
+                ["from_phase"] = (int?)(plan.FromPhase ?? plan.FirstToRun),
+                ["mode"] = plan.Mode,
+                ["previous_status"] = plan.PreviousStatus.ToString().ToLowerInvariant(),
+                ["parent_attempt"] = attempt - 1,
+            });
+        }
+        if (runLock.TakenOverFrom is { } old)
+            log.Append("warning", new JsonObject { ["code"] = "stale_lock_taken_over", ["message"] = $"took over the lock left by {old.Describe()}" });
+        if (log.RepairedTornLineAt is { } offset)
+            log.Append("warning", new JsonObject { ["code"] = "log_torn_line", ["message"] = $"the event log ended in a torn line at byte {offset}; continuing on a new line" });
+        log.Sync();
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(external);
+        using var cancelWatch = new Timer(_ =>
+        {
+            if (File.Exists(paths.CancelRequest)) cancel.Cancel();
+        }, null, 200, 200);
+        var token = cancel.Token;
+
+        var status = "ok";
+        string? error = null;
+        PhaseId? running = null;
+        try
+        {
+            foreach (var decision in plan.Phases)
+            {
+                var p = decision.Phase;
+                token.ThrowIfCancellationRequested();
+                if (_planner.ModeSkipped(state, p))
+                {
+                    Retire(state, p, attempt);
+                    EmitSkip(log, p, "reduced_mode", null);
+                    continue;
+                }
+                if (decision.Action == PhaseAction.Skip)
+                {
+                    EmitSkip(log, p, decision.Reason, decision.Reason == "resume_from_phase" ? plan.FromPhase : null);
+                    continue;
+                }
+                if (decision.Action == PhaseAction.RunUnlessUnchanged && _planner.Quick(state, p, checkFingerprint: true) is null)
+                {
+                    EmitSkip(log, p, "upstream_unchanged", null);
+                    continue;
+                }
+                running = p;
+                RunPhase(state, p, log, runLock, attempt, clearFrameRecords, workers, token);
+                running = null;
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            status = "cancelled";
+            error = "cancelled on request";
+            if (running is { } p) EmitEnd(log, p, "cancelled", null);
+            AtomicFile.SweepPartials(paths.Root);
+        }
+        catch (LockLostException e)
+        {
+            // The run belongs to another process now: write nothing more.
+            return new RunOutcome { RunId = info.RunId, RunDir = paths.Root, Status = "error", Error = e.Message, Attempt = attempt };
+        }
+        catch (Exception e)
+        {
+            status = "error";
+            error = e.Message;
+            if (running is { } p) EmitEnd(log, p, "error", e);
+        }
+
+        var output = status == "ok" && state.Manifest(PhaseId.Stacking) is { } stack
+            ? stack.Artifacts.Where(a => a.Path.EndsWith("stacked.fit", StringComparison.Ordinal)).Select(a => paths.Resolve(a.Path)).FirstOrDefault()
+            : null;
+        var end = new JsonObject
+        {
+            ["success"] = status == "ok",
+            ["status"] = status,
+            ["duration_s"] = Math.Round(watch.Elapsed.TotalSeconds, 3),
+            ["output"] = output,
+        };
+        if (error is not null) end["error"] = error;
+        AtomicFile.TryDelete(paths.CancelRequest);
+        log.Append("run_end", end);
+        log.Sync();
+
+        entry.Ended = DateTime.UtcNow;
+        entry.Result = status;
+        var summary = info.Summary;
+        summary.Status = status switch { "ok" => "Completed", "cancelled" => "Cancelled", _ => "Failed" };
+        summary.Ended = entry.Ended;
+        summary.DurationSeconds += watch.Elapsed.TotalSeconds;
+        summary.Output = output;
+        summary.Error = status == "error" ? error : null;
+        if (running is { } stopped)
+        {
+            summary.Phase = (int)stopped;
+            summary.PhaseName = PhaseNames.Of(stopped);
+        }
+        UpdateSummary(state);
+        info.Save(paths.RunJson);
+        return new RunOutcome { RunId = info.RunId, RunDir = paths.Root, Status = status, Output = output, Error = error, Attempt = attempt };
+    }
+
+    private void RunPhase(RunState state, PhaseId p, EventLogWriter log, RunLock runLock, int attempt, bool clearFrameRecords, int workers,
+        CancellationToken token)
+    {
+        var phase = _phases[p];
+        var paths = state.Paths;
+        Retire(state, p, attempt);
+        var fingerprint = Fingerprints.Compute(phase, state.Config, state.Info, up => _planner.UpstreamDigest(state, up));
+        var frames = new FrameRecordStore(paths.FrameRecords((int)p), fingerprint, paths);
+        if (clearFrameRecords) frames.Clear();
+        log.Append("phase_start", new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p) });
+        Fault($"phase{(int)p}:start");
+        var watch = Stopwatch.StartNew();
+        var retries = state.Config.Get(ConfigKeys.RuntimeLimits.IoRetries);
+        PhaseContext context;
+        for (var tryNumber = 0; ; tryNumber++)
+        {
+            context = new PhaseContext(p, paths, state.Info, new ConfigView(state.Config, p, phase.ConfigKeys), log,
+                runLock.EnsureHeld, state.Manifest, frames, token, workers);
+            try
+            {
+                phase.Run(context);
+                break;
+            }
+            catch (IOException e) when (IsTransient(e) && tryNumber < retries)
+            {
+                log.Append("warning", new JsonObject
+                {
+                    ["code"] = "io_retry",
+                    ["phase"] = (int)p,
+                    ["attempt"] = tryNumber + 1,
+                    ["message"] = $"transient I/O error, retrying ({tryNumber + 1} of {retries}): {e.Message}",
+                });
+                Thread.Sleep(200 * (1 << tryNumber));
+            }
+        }
+        token.ThrowIfCancellationRequested();
+        Fault($"phase{(int)p}:before_manifest");
+        var artifacts = context.Artifacts.OrderBy(a => a.Path, StringComparer.Ordinal).ToList();
+        var manifest = new PhaseManifest
+        {
+            Phase = (int)p,
+            PhaseName = PhaseNames.Of(p),
+            AlgoVersion = phase.AlgoVersion,
+            Fingerprint = fingerprint,
+            Config = Fingerprints.ConfigValues(phase, state.Config),
+            Upstream = new SortedDictionary<string, string>(phase.Reads.ToDictionary(r => ((int)r).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                r => _planner.UpstreamDigest(state, r) ?? "missing"), StringComparer.Ordinal),
+            Artifacts = artifacts,
+            OutputDigest = PhaseManifest.DigestOf(artifacts),
+            Attempt = attempt,
+            DurationSeconds = Math.Round(watch.Elapsed.TotalSeconds, 3),
+            Completed = DateTime.UtcNow,
+            EngineVersion = EngineInfo.Version,
+            Facts = context.Facts,
+        };
+        runLock.EnsureHeld();
+        log.Sync();
+        manifest.Save(paths.Manifest((int)p));
+        state.SetManifest(p, manifest);
+        Fault($"phase{(int)p}:after_manifest");
+        log.Append("phase_end", new JsonObject
+        {
+            ["phase"] = (int)p,
+            ["phase_name"] = PhaseNames.Of(p),
+            ["status"] = "ok",
+            ["duration_s"] = manifest.DurationSeconds,
+        });
+        log.Sync();
+        UpdateSummary(state);
+        state.Info.Summary.Phase = (int)p;
+        state.Info.Summary.PhaseName = PhaseNames.Of(p);
+        state.Info.Save(paths.RunJson);
+        Fault($"phase{(int)p}:end");
+    }
+
+    private static void UpdateSummary(RunState state)
+    {
+        var s = state.Info.Summary;
+        var manifests = PhaseNames.All.Select(state.Manifest).OfType<PhaseManifest>().ToList();
+        s.CompletedPhases = manifests.Count;
+        s.SizeBytes = manifests.Sum(m => m.TotalBytes);
+        var facts = state.Manifest(PhaseId.Registration)?.Facts ?? state.Manifest(PhaseId.ScanInput)?.Facts;
+        if (facts is not null)
+        {
+            if (facts.TryGetValue(RunModes.UsableFramesFact, out var used) && int.TryParse(used, out var u)) s.FramesUsed = u;
+            if (facts.TryGetValue("excluded_frames", out var ex) && int.TryParse(ex, out var x)) s.FramesExcluded = x;
+        }
+    }
+
+    private static void Retire(RunState state, PhaseId p, int attempt)
+    {
+        var path = state.Paths.Manifest((int)p);
+        if (File.Exists(path))
+        {
+            var superseded = Path.Combine(state.Paths.State, "superseded");
+            Directory.CreateDirectory(superseded);
+            File.Move(path, Path.Combine(superseded, $"phase-{(int)p:D2}.attempt-{attempt}.json"), overwrite: true);
+        }
+        state.SetManifest(p, null);
+    }
+
+    private static void EmitSkip(EventLogWriter log, PhaseId p, string reason, PhaseId? resumeFrom)
+    {
+        log.Append("phase_start", new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p) });
+        var end = new JsonObject
+        {
+            ["phase"] = (int)p,
+            ["phase_name"] = PhaseNames.Of(p),
+            ["status"] = "skipped",
+            ["duration_s"] = 0.0,
+            ["reason"] = reason,
+        };
+        if (resumeFrom is { } from) end["resume_from"] = (int)from;
+        log.Append("phase_end", end);
+    }
+
+    private static void EmitEnd(EventLogWriter log, PhaseId p, string status, Exception? e)
+    {
+        var end = new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p), ["status"] = status };
+        if (e is not null) end["error"] = new JsonObject { ["type"] = e.GetType().Name, ["message"] = e.Message };
+        log.Append("phase_end", end);
+    }
+
+    private void CheckInputs(RunState state, ResumePlan plan)
+    {
+        var needsInputs = plan.Phases.Any(d => d.Action != PhaseAction.Skip && _phases[d.Phase].ReadsInputFrames);
+        if (!needsInputs) return;
+        var changed = new List<string>();
+        foreach (var f in state.Info.Frames)
+        {
+            var fi = new FileInfo(f.Path);
+            if (!fi.Exists) changed.Add($"{Path.GetFileName(f.Path)} (missing)");
+            else if (fi.Length != f.Size || fi.LastWriteTimeUtc != f.LastWriteUtc) changed.Add($"{Path.GetFileName(f.Path)} (modified)");
+        }
+        if (changed.Count > 0)
+            throw new TileRunException(RunErrorIds.InputChanged,
+                $"input frames changed since the run started: {string.Join(", ", changed.Take(10))}{(changed.Count > 10 ? $" and {changed.Count - 10} more" : "")}. Start a new run for the changed input.");
+    }
+
+    private static bool IsTransient(IOException e) =>
+        e is not (FileNotFoundException or DirectoryNotFoundException or EndOfStreamException or PathTooLongException);
+
+    private static string Describe(ResumeRequest r) =>
+        "resume" + (r.FromPhase is null ? "" : $" --from-phase {r.FromPhase}") + (r.Force ? " --force" : "");
+
+    private static string HintsRoot(ResumeRequest r) =>
+        r.RunsRoot ?? Path.GetDirectoryName(Path.GetFullPath(r.RunDir)) ?? Environment.CurrentDirectory;
+
+    /// <summary>Kills the process at a named point when <c>TILECOMPILE_FAULT</c> names it (crash tests only).</summary>
+    internal static void Fault(string point)
+    {
+        if (FaultPoint is { } wanted && string.Equals(wanted, point, StringComparison.Ordinal))
+        {
+            // As abrupt as kill -9: no finally blocks, no flushing.
+            using var self = Process.GetCurrentProcess();
+            self.Kill();
+            Thread.Sleep(Timeout.Infinite);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+
+namespace TileCompile.Engine.Runs;
+
+/// <summary>Writes files so that readers see either the old content or the complete new content.</summary>
+public static class AtomicFile
+{
+    /// <summary>Prefix of temporary names; leftovers are swept when a lock is taken.</summary>
+    public const string PartialMarker = ".partial-";
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> through a temporary file, flushed to disk, then renamed.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    {
+        var temp = TempName(path);
+        try
+        {
+            using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                s.Write(bytes);
+                s.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>A fresh temporary name next to <paramref name="path"/>.</summary>
+    public static string TempName(string path) =>
+        path + PartialMarker + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+
+    /// <summary>Deletes a file, ignoring failures.</summary>
+    public static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Removes leftover temporary files below <paramref name="root"/> (crash debris).</summary>
+    public static int SweepPartials(string root)
+    {
+        if (!Directory.Exists(root)) return 0;
+        var n = 0;
+        foreach (var f in Directory.EnumerateFiles(root, "*" + PartialMarker + "*", SearchOption.AllDirectories))
+        {
+            TryDelete(f);
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,84 @@
+namespace TileCompile.Engine.Runs;
+
+/// <summary>Status of a run, derived from its event log and lock.</summary>
+public enum RunStatusKind
+{
+    /// <summary>A live process holds the lock.</summary>
+    Running,
+    /// <summary>The last attempt ended ok.</summary>
+    Completed,
+    /// <summary>A phase ended in error.</summary>
+    Failed,
+    /// <summary>Stopped on request (Ctrl+C, Stop-TileRun); resumable.</summary>
+    Cancelled,
+    /// <summary>No run_end and no live lock holder: a crash or kill.</summary>
+    Interrupted,
+}
+
+/// <summary>State of one phase as the log tells it.</summary>
+public sealed record PhaseSnapshot
+{
+    /// <summary>Phase number.</summary>
+    public required int Phase { get; init; }
+    /// <summary>Phase name.</summary>
+    public required string Name { get; init; }
+    /// <summary>pending, running, ok, error, skipped, cancelled or interrupted.</summary>
+    public required string Status { get; init; }
+    /// <summary>Duration of its last run, seconds.</summary>
+    public double? DurationSeconds { get; init; }
+    /// <summary>Attempt of its last event.</summary>
+    public int? Attempt { get; init; }
+    /// <summary>Skip reason or error message.</summary>
+    public string? Detail { get; init; }
+    /// <summary>True when its manifest is present (the phase is complete on disk).</summary>
+    public bool HasManifest { get; init; }
+}
+
+/// <summary>A run's derived state: what Get-TileRun and <c>tile-compile status</c> show.</summary>
+public sealed record RunSnapshot
+{
+    /// <summary>Run id.</summary>
+    public required string RunId { get; init; }
+    /// <summary>Run directory.</summary>
+    public required string Path { get; init; }
+    /// <summary>Derived status.</summary>
+    public required RunStatusKind Status { get; init; }
+    /// <summary>Last or failed phase.</summary>
+    public int? Phase { get; init; }
+    /// <summary>Its name.</summary>
+    public string? PhaseName { get; init; }
+    /// <summary>First start.</summary>
+    public DateTimeOffset? Started { get; init; }
+    /// <summary>End of the last attempt.</summary>
+    public DateTimeOffset? Ended { get; init; }
+    /// <summary>Total time spent in attempts.</summary>
+    public TimeSpan? Duration { get; init; }
+    /// <summary>Frames found at start.</summary>
+    public int? FrameCount { get; init; }
+    /// <summary>Frames used after exclusions.</summary>
+    public int? FramesUsed { get; init; }
+    /// <summary>Frames excluded.</summary>
+    public int? FramesExcluded { get; init; }
+    /// <summary>Final image, when produced.</summary>
+    public string? OutputPath { get; init; }
+    /// <summary>Number of resumes.</summary>
+    public int ResumeCount { get; init; }
+    /// <summary>Error message of the failed phase.</summary>
+    public string? Error { get; init; }
+    /// <summary>Per-phase state (empty in quick listings).</summary>
+    public IReadOnlyList<PhaseSnapshot> Phases { get; init; } = Array.Empty<PhaseSnapshot>();
+    /// <summary>Phases with a manifest.</summary>
+    public int CompletedPhases { get; init; }
+    /// <summary>Bytes of artifacts recorded in manifests.</summary>
+    public long SizeBytes { get; init; }
+    /// <summary>Attempts with their reasons and results.</summary>
+    public IReadOnlyList<LineageEntry> Lineage { get; init; } = Array.Empty<LineageEntry>();
+    /// <summary>Who holds the lock, when running.</summary>
+    public LockHolder? LockHolder { get; init; }
+    /// <summary>The command that resumes the run, for runs that can be resumed.</summary>
+    public string? ResumeCommand { get; init; }
+    /// <summary>Input folder.</summary>
+    public string? InputDir { get; init; }
+    /// <summary>Config hash.</summary>
+    public string? ConfigHash { get; init; }
+}

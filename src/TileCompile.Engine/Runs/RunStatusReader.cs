@@ -1,0 +1,99 @@
+using TileCompile.Engine.Pipeline;
+
+namespace TileCompile.Engine.Runs;
+
+/// <summary>Derives a run's status from its event log (the source of truth) and its lock.</summary>
+public static class RunStatusReader
+{
+    /// <summary>Full state of one run: status, phases, lineage. Never throws for a damaged log.</summary>
+    public static RunSnapshot Read(string runDir)
+    {
+        var paths = new RunPaths(runDir);
+        var events = EventLogReader.ReadAll(paths.Events);
+        RunInfo? info = null;
+        try { if (File.Exists(paths.RunJson)) info = RunInfo.Load(paths.RunJson); } catch (InvalidDataException) { }
+        var holder = RunLock.IsHeldByLiveProcess(paths.Lock) ? RunLock.ReadHolder(paths.Lock) : null;
+
+        var lastStart = events.Select((e, i) => (e, i)).LastOrDefault(x => x.e.Type is "run_start" or "run_resume");
+        var lastEnd = events.LastOrDefault(e => e.Type == "run_end");
+        var attemptEnded = lastStart.e is not null && lastEnd is not null && lastEnd.Sequence > lastStart.e.Sequence;
+
+        RunStatusKind status;
+        if (holder is not null) status = RunStatusKind.Running;
+        else if (attemptEnded)
+            status = lastEnd!.Status switch
+            {
+                "ok" => RunStatusKind.Completed,
+                "cancelled" => RunStatusKind.Cancelled,
+                _ => RunStatusKind.Failed,
+            };
+        else status = RunStatusKind.Interrupted;
+
+        var phases = new List<PhaseSnapshot>();
+        long size = 0;
+        var completed = 0;
+        foreach (var p in PhaseNames.All)
+        {
+            var n = (int)p;
+            var last = events.LastOrDefault(e => e.Phase == n && e.Type is "phase_start" or "phase_end");
+            string state;
+            if (last is null) state = "pending";
+            else if (last.Type == "phase_start") state = status == RunStatusKind.Running ? "running" : "interrupted";
+            else state = last.Status ?? "ok";
+            PhaseManifest? manifest = null;
+            try { manifest = PhaseManifest.Load(paths.Manifest(n)); } catch (InvalidDataException) { }
+            if (manifest is not null)
+            {
+                completed++;
+                size += manifest.TotalBytes;
+            }
+            phases.Add(new PhaseSnapshot
+            {
+                Phase = n,
+                Name = PhaseNames.Of(p),
+                Status = state,
+                DurationSeconds = last?.Type == "phase_end" ? last.Number("duration_s") : null,
+                Attempt = last?.Attempt,
+                Detail = last?.Type == "phase_end" ? last.String("reason") ?? last.Message : null,
+                HasManifest = manifest is not null,
+            });
+        }
+
+        var failed = events.LastOrDefault(e => e.Type == "phase_end" && e.Status == "error" && (lastStart.e is null || e.Sequence > lastStart.e.Sequence));
+        var lastPhase = failed ?? events.LastOrDefault(e => e.Type is "phase_start" or "phase_end" && e.Status != "skipped");
+        var started = events.FirstOrDefault(e => e.Type == "run_start")?.Timestamp ?? (info is null ? null : new DateTimeOffset(info.Created, TimeSpan.Zero));
+        var ended = status is RunStatusKind.Completed or RunStatusKind.Failed or RunStatusKind.Cancelled ? lastEnd?.Timestamp : null;
+        var duration = TimeSpan.FromSeconds(events.Where(e => e.Type == "run_end").Sum(e => e.Number("duration_s") ?? 0));
+        if (status is RunStatusKind.Running or RunStatusKind.Interrupted && lastStart.e is not null)
+            duration += (events[^1].Timestamp - lastStart.e.Timestamp);
+
+        var startEvent = events.FirstOrDefault(e => e.Type == "run_start");
+        var output = status == RunStatusKind.Completed ? lastEnd?.String("output") : null;
+        return new RunSnapshot
+        {
+            RunId = info?.RunId ?? paths.RunId,
+            Path = paths.Root,
+            Status = status,
+            Phase = lastPhase?.Phase,
+            PhaseName = lastPhase?.PhaseName,
+            Started = started,
+            Ended = ended,
+            Duration = duration,
+            FrameCount = (int?)startEvent?.Number("frames") ?? info?.Frames.Count,
+            FramesUsed = info?.Summary.FramesUsed,
+            FramesExcluded = info?.Summary.FramesExcluded,
+            OutputPath = output,
+            ResumeCount = events.Count(e => e.Type == "run_resume"),
+            Error = status == RunStatusKind.Failed ? failed?.Message ?? lastEnd?.String("error") : null,
+            Phases = phases,
+            CompletedPhases = completed,
+            SizeBytes = size,
+            Lineage = info?.Lineage ?? new List<LineageEntry>(),
+            LockHolder = holder,
+            ResumeCommand = status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted
+                ? $"tile-compile resume --run-dir \"{paths.Root}\"" : null,
+            InputDir = info?.InputDir,
+            ConfigHash = info?.ConfigHash,
+        };
+    }
+}
