@@ -1,4 +1,4 @@
 using System.CommandLine;
 using TileCompile.Cli;
 
-return CliApp.Build().Parse(args).Invoke();
+return Cli.Build().Parse(args).Invoke();

@@ -92,7 +92,8 @@ public sealed class EventLogWriter : IDisposable
             _stream.Write(bytes);
             _stream.Flush();
             LastSequence++;
-            written = new RunEvent(o, json);
+            // Observers get exactly what readers of the file will see.
+            written = RunEvent.TryParse(json)!;
         }
         EventWritten?.Invoke(written);
         return written;

@@ -10,9 +10,14 @@ using TileCompile.Engine.Samples;
 namespace TileCompile.Cli;
 
 /// <summary>The <c>tile-compile</c> command line: a thin adapter over the engine.</summary>
-public static class CliApp
+public static class Cli
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     /// <summary>Builds the command tree.</summary>
     public static RootCommand Build()
@@ -21,10 +26,15 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(SampleCommand());
         root.Subcommands.Add(ConfigCommand());
+        root.Subcommands.Add(RunCommands.Run());
+        root.Subcommands.Add(RunCommands.Resume());
+        root.Subcommands.Add(RunCommands.Status());
+        root.Subcommands.Add(RunCommands.List());
+        root.Subcommands.Add(RunCommands.Events());
         return root;
     }
 
-    private static Option<bool> JsonOption() => new("--json") { Description = "Write machine-readable JSON to standard output." };
+    internal static Option<bool> JsonOption() => new("--json") { Description = "Write machine-readable JSON to standard output." };
 
     private static Command DemoCommand()
     {
@@ -152,25 +162,47 @@ public static class CliApp
     }
 
     /// <summary>Turns engine exceptions into exit code 1 with a message (JSON error object with --json).</summary>
-    private static int Guard(bool json, Func<int> action)
+    internal static int Guard(bool json, Func<int> action)
     {
         try
         {
             return action();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or ConfigValidationException or Engine.Fits.FitsFormatException)
+        catch (Exception e) when (IsUserError(e))
         {
-            var id = e switch
-            {
-                DirectoryNotFoundException => "DirectoryNotFound",
-                ConfigValidationException => "ConfigInvalid",
-                Engine.Fits.FitsFormatException => "FitsFormat",
-                ArgumentException => "InvalidArgument",
-                _ => "IOError",
-            };
-            if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = new { id, message = e.Message } }, Json));
-            else Console.Error.WriteLine($"error: {e.Message}");
-            return 1;
+            return Report(json, e);
         }
+    }
+
+    /// <summary>Async variant of <see cref="Guard"/>.</summary>
+    internal static async Task<int> GuardAsync(bool json, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            return Report(json, e);
+        }
+    }
+
+    private static bool IsUserError(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or ConfigValidationException or Engine.Fits.FitsFormatException or TileRunException;
+
+    private static int Report(bool json, Exception e)
+    {
+        var id = e switch
+        {
+            TileRunException t => t.ErrorId,
+            DirectoryNotFoundException => "DirectoryNotFound",
+            ConfigValidationException => "ConfigInvalid",
+            Engine.Fits.FitsFormatException => "FitsFormat",
+            ArgumentException => "InvalidArgument",
+            _ => "IOError",
+        };
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = new { id, message = e.Message } }, Json));
+        else Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
     }
 }

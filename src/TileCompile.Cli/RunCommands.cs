@@ -1,0 +1,307 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Runs;
+
+namespace TileCompile.Cli;
+
+/// <summary>run, resume, status, list and events: the run lifecycle on the command line.</summary>
+internal static class RunCommands
+{
+    public static Command Run()
+    {
+        var input = new Option<string>("--input-dir") { Description = "Folder with the light frames.", Required = true };
+        var config = new Option<string?>("--config") { Description = "Configuration file (default: built-in defaults)." };
+        var runsDir = new Option<string?>("--runs-dir") { Description = "Runs root (default: the config's run_dir, else ./runs)." };
+        var runId = new Option<string?>("--run-id") { Description = "Name of the run directory instead of a generated id." };
+        var pattern = new Option<string?>("--pattern") { Description = "File pattern(s), ';'-separated (default: input.pattern)." };
+        var resume = new Option<bool>("--resume") { Description = "Resume the latest failed or interrupted run of this input and config instead of starting fresh." };
+        var force = new Option<bool>("--force") { Description = "Always start a fresh run (overrides resume.auto)." };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (0 = one per core); results never depend on it." };
+        var json = Cli.JsonOption();
+        var command = new Command("run", "Start a run on a folder of light frames.") { input, config, runsDir, runId, pattern, resume, force, threads, json };
+        command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
+        {
+            var runner = StandardPhases.Runner();
+            using var printer = new EventPrinter(parse.GetValue(json));
+            runner.EventWritten += printer.Print;
+            var outcome = await Task.Run(() => runner.Start(new StartRequest
+            {
+                InputDir = parse.GetValue(input)!,
+                ConfigPath = parse.GetValue(config),
+                RunsRoot = parse.GetValue(runsDir),
+                RunId = parse.GetValue(runId),
+                Pattern = parse.GetValue(pattern),
+                ResumeIfPossible = parse.GetValue(resume),
+                ForceNew = parse.GetValue(force),
+                Parallelism = parse.GetValue(threads),
+            }, token), CancellationToken.None);
+            return printer.Finish(outcome);
+        }));
+        return command;
+    }
+
+    public static Command Resume()
+    {
+        var runDir = new Option<string>("--run-dir") { Description = "The run directory.", Required = true };
+        var from = new Option<string?>("--from-phase") { Description = "Phase number (0-10) or name (e.g. STACKING) to restart from; default: automatic." };
+        var force = new Option<bool>("--force") { Description = "Start again from phase 0 in the same run directory." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (skip / re-run / why) and change nothing." };
+        var onlyFailed = new Option<bool>("--only-failed-frames") { Description = "Per-frame phases keep their successful frames and redo only the excluded ones." };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (0 = one per core)." };
+        var json = Cli.JsonOption();
+        var command = new Command("resume", "Resume a failed, cancelled or interrupted run, or re-run phases of a run.") { runDir, from, force, dryRun, onlyFailed, threads, json };
+        command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
+        {
+            var runner = StandardPhases.Runner();
+            var request = new ResumeRequest
+            {
+                RunDir = Path.GetFullPath(parse.GetValue(runDir)!),
+                FromPhase = parse.GetValue(from),
+                Force = parse.GetValue(force),
+                OnlyFailedFrames = parse.GetValue(onlyFailed),
+                Parallelism = parse.GetValue(threads),
+            };
+            if (parse.GetValue(dryRun))
+            {
+                PrintPlan(runner.PlanResume(request), parse.GetValue(json));
+                return 0;
+            }
+            using var printer = new EventPrinter(parse.GetValue(json));
+            runner.EventWritten += printer.Print;
+            var outcome = await Task.Run(() => runner.Resume(request, token), CancellationToken.None);
+            return printer.Finish(outcome);
+        }));
+        return command;
+    }
+
+    public static Command Status()
+    {
+        var run = new Argument<string>("run") { Description = "The run directory." };
+        var json = Cli.JsonOption();
+        var command = new Command("status", "Show a run's status, phases, lineage and how to resume it.") { run, json };
+        command.SetAction(parse => Cli.Guard(parse.GetValue(json), () =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(run)!);
+            if (!File.Exists(Path.Combine(dir, "run.json")))
+                throw new TileRunException(RunErrorIds.RunNotFound, $"'{dir}' is not a run directory (no run.json).");
+            var s = RunStatusReader.Read(dir);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(s, Cli.Json));
+            else PrintStatus(s);
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command List()
+    {
+        var root = new Argument<string?>("root") { Description = "Runs root (default ./runs).", Arity = ArgumentArity.ZeroOrOne };
+        var status = new Option<string[]>("--status") { Description = "Only runs with this status (Running, Completed, Failed, Cancelled, Interrupted).", AllowMultipleArgumentsPerToken = true };
+        var last = new Option<int?>("--last") { Description = "Only the newest N runs." };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Only runs started at or after this time." };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Only runs started before this time." };
+        var id = new Option<string?>("--id") { Description = "Wildcard pattern on the run id." };
+        var json = Cli.JsonOption();
+        var command = new Command("list", "List runs, newest first.") { root, status, last, since, until, id, json };
+        command.SetAction(parse => Cli.Guard(parse.GetValue(json), () =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(root) ?? "runs");
+            var statuses = new List<RunStatusKind>();
+            foreach (var s in parse.GetValue(status) ?? Array.Empty<string>())
+            {
+                if (!Enum.TryParse<RunStatusKind>(s, ignoreCase: true, out var k))
+                    throw new ArgumentException($"'{s}' is not a status; expected one of {string.Join(", ", Enum.GetNames<RunStatusKind>())}");
+                statuses.Add(k);
+            }
+            var runs = RunCatalog.List(dir, new RunQuery
+            {
+                Status = statuses,
+                Newest = parse.GetValue(last),
+                Since = parse.GetValue(since),
+                Until = parse.GetValue(until),
+                IdPattern = parse.GetValue(id),
+            });
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(runs, Cli.Json));
+                return 0;
+            }
+            if (runs.Count == 0)
+            {
+                Console.WriteLine($"No runs under {dir}.");
+                return 0;
+            }
+            Console.WriteLine($"{"Id",-28} {"Status",-11} {"Phase",-22} {"Frames",6} {"Started",-20} {"Duration",9}");
+            foreach (var r in runs)
+            {
+                var phase = r.Phase is { } p ? $"{p} {r.PhaseName}" : "";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{r.RunId,-28} {r.Status,-11} {phase,-22} {r.FrameCount,6} {r.Started?.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {FormatDuration(r.Duration),9}"));
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command Events()
+    {
+        var run = new Argument<string>("run") { Description = "The run directory." };
+        var follow = new Option<bool>("--follow") { Description = "Keep printing new events until the run ends (Ctrl+C stops)." };
+        var json = Cli.JsonOption();
+        var command = new Command("events", "Print a run's events.") { run, follow, json };
+        command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(run)!);
+            var paths = new RunPaths(dir);
+            if (!File.Exists(paths.RunJson))
+                throw new TileRunException(RunErrorIds.RunNotFound, $"'{dir}' is not a run directory (no run.json).");
+            var printer = new EventPrinter(parse.GetValue(json), verbose: true);
+            if (!parse.GetValue(follow))
+            {
+                foreach (var e in EventLogReader.ReadAll(paths.Events)) printer.Print(e);
+                return 0;
+            }
+            await foreach (var e in EventLogReader.Follow(paths.Events,
+                               last => last?.Type == "run_end" && !RunLock.IsHeldByLiveProcess(paths.Lock), token))
+                printer.Print(e);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void PrintPlan(ResumePlan plan, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                run_id = plan.RunId,
+                run_dir = plan.RunDir,
+                mode = plan.Mode,
+                from_phase = (int?)plan.FromPhase,
+                previous_status = plan.PreviousStatus.ToString(),
+                phases = plan.Phases.Select(p => new
+                {
+                    phase = (int)p.Phase,
+                    phase_name = p.PhaseName,
+                    action = p.Action switch { PhaseAction.Skip => "skip", PhaseAction.Run => "run", _ => "run_unless_unchanged" },
+                    reason = p.Reason,
+                    detail = p.Detail,
+                    last_duration_s = p.LastDurationSeconds,
+                }),
+            }, Cli.Json));
+            return;
+        }
+        Console.WriteLine($"Plan for {plan.RunId} ({plan.Mode}, currently {plan.PreviousStatus}); nothing is changed:");
+        foreach (var p in plan.Phases)
+        {
+            var action = p.Action switch { PhaseAction.Skip => "skip", PhaseAction.Run => "run", _ => "run unless unchanged" };
+            var detail = p.Detail is null ? "" : $" ({p.Detail})";
+            Console.WriteLine($"  {(int)p.Phase,2} {p.PhaseName,-20} {action,-21} {p.Reason}{detail}");
+        }
+    }
+
+    private static void PrintStatus(RunSnapshot s)
+    {
+        var phase = s.Phase is { } p ? $" (phase {p} {s.PhaseName})" : "";
+        Console.WriteLine($"Run {s.RunId}: {s.Status}{phase}");
+        Console.WriteLine($"  Path:     {s.Path}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Started:  {s.Started?.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z   Duration: {FormatDuration(s.Duration)}"));
+        Console.WriteLine($"  Frames:   {s.FrameCount}{(s.FramesUsed is { } u ? $" (used {u}, excluded {s.FramesExcluded ?? 0})" : "")}");
+        if (s.OutputPath is not null) Console.WriteLine($"  Output:   {s.OutputPath}");
+        if (s.Error is not null) Console.WriteLine($"  Error:    {s.Error}");
+        if (s.LockHolder is { } h) Console.WriteLine($"  Held by:  {h.Describe()}");
+        Console.WriteLine("  Phases:");
+        foreach (var ph in s.Phases)
+        {
+            var duration = ph.DurationSeconds is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "";
+            Console.WriteLine($"    {ph.Phase,2} {ph.Name,-20} {ph.Status,-12} {duration,9} {ph.Detail}");
+        }
+        if (s.Lineage.Count > 0)
+        {
+            Console.WriteLine("  Attempts:");
+            foreach (var l in s.Lineage)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"    {l.Attempt}: {l.Started:yyyy-MM-dd HH:mm:ss}Z {l.Mode,-8} from {(l.FromPhase?.ToString(CultureInfo.InvariantCulture) ?? "-"),-3} {l.Result ?? "(no end)"} {string.Join("; ", l.Reasons)}"));
+        }
+        if (s.ResumeCommand is not null) Console.WriteLine($"  Resume:   {s.ResumeCommand}");
+    }
+
+    internal static string FormatDuration(TimeSpan? d) =>
+        d is not { } t ? "" : t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Prints engine events as they happen: JSON lines with --json, short human lines otherwise.</summary>
+internal sealed class EventPrinter : IDisposable
+{
+    private readonly bool _json;
+    private readonly bool _verbose;
+    private readonly object _gate = new();
+
+    public EventPrinter(bool json, bool verbose = false)
+    {
+        _json = json;
+        _verbose = verbose;
+    }
+
+    public void Print(RunEvent e)
+    {
+        lock (_gate)
+        {
+            if (_json)
+            {
+                Console.WriteLine(e.Json);
+                return;
+            }
+            var text = e.Type switch
+            {
+                "run_start" => $"Run {e.RunId}: {e.Number("frames")} frames from {e.String("input_dir")}",
+                "run_resume" => $"Resuming {e.RunId} (attempt {e.Attempt}, {e.String("mode")}, was {e.String("previous_status")})",
+                "phase_start" => null,
+                "phase_end" when e.Status == "skipped" => $"  {e.Phase,2} {e.PhaseName,-20} skipped ({e.String("reason")})",
+                "phase_end" when e.Status == "ok" => string.Create(CultureInfo.InvariantCulture, $"  {e.Phase,2} {e.PhaseName,-20} ok ({e.Number("duration_s"):0.0} s)"),
+                "phase_end" => $"  {e.Phase,2} {e.PhaseName,-20} {e.Status}: {e.Message}",
+                "warning" => $"  warning: {e.Message}",
+                "phase_progress" or "frame_processed" => _verbose ? $"  {e.Phase,2} {e.Type} {e.Number("current") ?? e.Number("frame_idx")}/{e.Number("total") ?? e.Number("total_frames")}" : null,
+                "run_end" => null,
+                _ => _verbose ? e.Json : null,
+            };
+            if (text is not null) Console.WriteLine(text);
+        }
+    }
+
+    public int Finish(RunOutcome outcome)
+    {
+        lock (_gate)
+        {
+            if (_json)
+            {
+                var o = new JsonObject
+                {
+                    ["run_id"] = outcome.RunId,
+                    ["run_dir"] = outcome.RunDir,
+                    ["status"] = outcome.Status,
+                    ["output"] = outcome.Output,
+                    ["attempt"] = outcome.Attempt,
+                    ["resumed"] = outcome.Resumed,
+                };
+                if (outcome.Error is not null) o["error"] = new JsonObject { ["id"] = outcome.Status == "cancelled" ? "Cancelled" : RunErrorIds.PhaseFailed, ["message"] = outcome.Error };
+                Console.WriteLine(o.ToJsonString());
+            }
+            else if (outcome.Status == "ok")
+            {
+                Console.WriteLine($"Completed: {outcome.Output ?? outcome.RunDir}");
+            }
+            else
+            {
+                Console.Error.WriteLine($"Run {outcome.RunId} {(outcome.Status == "cancelled" ? "was cancelled" : "failed")}: {outcome.Error}");
+                Console.Error.WriteLine($"Resume it with: tile-compile resume --run-dir \"{outcome.RunDir}\"");
+            }
+        }
+        return outcome.Status == "ok" ? 0 : 1;
+    }
+
+    public void Dispose() { }
+}
