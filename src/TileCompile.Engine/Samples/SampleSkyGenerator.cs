@@ -253,7 +253,8 @@ public static class SampleSkyGenerator
                 var sy = (-m[3] * fx + m[0] * fy) / det - g.Y;
                 var u = sx * cosPa + sy * sinPa;
                 var v = (-sx * sinPa + sy * cosPa) / g.AxisRatio;
-                var r = Math.Sqrt(u * u + v * v) / g.ScaleLength;
+                // Softened core: seeing blurs the cusp of a real galaxy.
+                var r = Math.Sqrt(u * u + v * v + frame.Fwhm * frame.Fwhm) / g.ScaleLength;
                 var value = g.PeakAdu * transparency * Math.Exp(-r);
                 var response = cfa is { } p ? colour[(int)p.ColorAt(x, y)] : 1.0;
                 image[y * w + x] += (float)(value * response);

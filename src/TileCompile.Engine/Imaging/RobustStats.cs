@@ -1,0 +1,102 @@
+namespace TileCompile.Engine.Imaging;
+
+/// <summary>Median and MAD helpers over finite values (NaN ignored).</summary>
+public static class RobustStats
+{
+    /// <summary>Median of the finite values (NaN when there are none). Reorders a copy, not the input.</summary>
+    public static double Median(ReadOnlySpan<float> values)
+    {
+        var copy = Finite(values);
+        return MedianInPlace(copy);
+    }
+
+    /// <summary>Median of a sample of at most <paramref name="maxSamples"/> values taken at a regular stride.</summary>
+    public static double SampledMedian(ReadOnlySpan<float> values, int maxSamples = 200_000)
+    {
+        var stride = Math.Max(1, values.Length / maxSamples);
+        var sample = new List<float>(Math.Min(values.Length, maxSamples + 1));
+        for (var i = 0; i < values.Length; i += stride) if (float.IsFinite(values[i])) sample.Add(values[i]);
+        return MedianInPlace(sample.ToArray());
+    }
+
+    /// <summary>1.4826 × median absolute deviation from <paramref name="center"/>, sampled.</summary>
+    public static double SampledSigma(ReadOnlySpan<float> values, double center, int maxSamples = 200_000)
+    {
+        var stride = Math.Max(1, values.Length / maxSamples);
+        var dev = new List<float>(Math.Min(values.Length, maxSamples + 1));
+        for (var i = 0; i < values.Length; i += stride) if (float.IsFinite(values[i])) dev.Add((float)Math.Abs(values[i] - center));
+        return 1.4826 * MedianInPlace(dev.ToArray());
+    }
+
+    /// <summary>Median of a double list (sorted copy).</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Where(double.IsFinite).OrderBy(v => v).ToArray();
+        if (sorted.Length == 0) return double.NaN;
+        var n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    /// <summary>1.4826 × MAD of a double list.</summary>
+    public static double Mad(IReadOnlyList<double> values)
+    {
+        var m = Median(values);
+        return 1.4826 * Median(values.Select(v => Math.Abs(v - m)).ToList());
+    }
+
+    /// <summary>Robust z-scores: (x − median) / max(1.4826·MAD, 1e-6).</summary>
+    public static double[] ZScores(IReadOnlyList<double> values)
+    {
+        var m = Median(values);
+        var s = Math.Max(Mad(values), 1e-6);
+        return values.Select(v => double.IsFinite(v) ? (v - m) / s : 0).ToArray();
+    }
+
+    private static float[] Finite(ReadOnlySpan<float> values)
+    {
+        var n = 0;
+        foreach (var v in values) if (float.IsFinite(v)) n++;
+        var copy = new float[n];
+        var i = 0;
+        foreach (var v in values) if (float.IsFinite(v)) copy[i++] = v;
+        return copy;
+    }
+
+    internal static double MedianInPlace(float[] values)
+    {
+        if (values.Length == 0) return double.NaN;
+        var n = values.Length;
+        var upper = Select(values, n / 2);
+        if (n % 2 == 1) return upper;
+        var lower = float.MinValue;
+        for (var i = 0; i < n / 2; i++) if (values[i] > lower) lower = values[i];
+        return 0.5 * (lower + upper);
+    }
+
+    // Quickselect: afterwards values[k] is the k-th smallest and everything before it is not larger.
+    private static float Select(float[] a, int k)
+    {
+        int lo = 0, hi = a.Length - 1;
+        while (lo < hi)
+        {
+            var pivot = a[(lo + hi) >>> 1];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j)
+                {
+                    (a[i], a[j]) = (a[j], a[i]);
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else break;
+        }
+        return a[k];
+    }
+}

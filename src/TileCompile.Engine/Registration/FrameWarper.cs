@@ -1,0 +1,138 @@
+using TileCompile.Engine.Imaging;
+
+namespace TileCompile.Engine.Registration;
+
+/// <summary>Resampling kernel.</summary>
+public enum Interpolation
+{
+    /// <summary>Bilinear (2×2 taps).</summary>
+    Bilinear,
+    /// <summary>Lanczos-3 (6×6 taps), sharper, slight ringing at hard edges.</summary>
+    Lanczos3,
+}
+
+/// <summary>
+/// Resamples a frame onto the reference grid. For each output pixel the reference→frame map gives
+/// the source position. CFA frames are warped per Bayer sub-plane (R, G1, G2, B on their own
+/// half-resolution grids), so colours are never interpolated into each other. Pixels whose source
+/// lies outside the frame become NaN (no data), never 0.
+/// </summary>
+public static class FrameWarper
+{
+    private const int LutSteps = 1024;
+    private static readonly Lazy<float[]> LanczosLut = new(BuildLut);
+
+    /// <summary>Warps <paramref name="frame"/> (same size as the reference) with the reference→frame map.</summary>
+    public static ImagePlane Warp(ImagePlane frame, AffineTransform referenceToFrame, Interpolation interpolation, bool cfa)
+    {
+        var output = new ImagePlane(frame.Width, frame.Height);
+        if (!cfa)
+        {
+            WarpPlane(frame, output, referenceToFrame, interpolation, 0, 0, 1);
+            return output;
+        }
+        for (var dy = 0; dy < 2; dy++)
+        for (var dx = 0; dx < 2; dx++)
+        {
+            var sub = frame.SubPlane(dx, dy);
+            // Output sub-pixel (i, j) is full-resolution (2i+dx, 2j+dy); its source, mapped back into sub-plane coordinates.
+            WarpPlane(sub, output, referenceToFrame, interpolation, dx, dy, 2);
+        }
+        return output;
+    }
+
+    private static void WarpPlane(ImagePlane source, ImagePlane output, AffineTransform t, Interpolation interpolation, int dx, int dy, int step)
+    {
+        var outW = output.Width;
+        var rows = (output.Height - dy + step - 1) / step;
+        var cols = (outW - dx + step - 1) / step;
+        var lut = LanczosLut.Value;
+        for (var j = 0; j < rows; j++)
+        {
+            var fy = j * step + dy;
+            for (var i = 0; i < cols; i++)
+            {
+                var fx = i * step + dx;
+                var (qx, qy) = t.Apply(fx, fy);
+                var sx = (qx - dx) / step;
+                var sy = (qy - dy) / step;
+                output.Data[fy * outW + fx] = interpolation == Interpolation.Bilinear
+                    ? Bilinear(source, sx, sy)
+                    : Lanczos(source, sx, sy, lut);
+            }
+        }
+    }
+
+    private static float Bilinear(ImagePlane s, double x, double y)
+    {
+        if (x < -0.5 || y < -0.5 || x > s.Width - 0.5 || y > s.Height - 0.5) return float.NaN;
+        x = Math.Clamp(x, 0, s.Width - 1);
+        y = Math.Clamp(y, 0, s.Height - 1);
+        var x0 = Math.Min((int)x, s.Width - 2);
+        var y0 = Math.Min((int)y, s.Height - 2);
+        var fx = x - x0;
+        var fy = y - y0;
+        var d = s.Data;
+        var i = y0 * s.Width + x0;
+        var top = d[i] * (1 - fx) + d[i + 1] * fx;
+        var bottom = d[i + s.Width] * (1 - fx) + d[i + s.Width + 1] * fx;
+        return (float)(top * (1 - fy) + bottom * fy);
+    }
+
+    private static float Lanczos(ImagePlane s, double x, double y, float[] lut)
+    {
+        if (x < -0.5 || y < -0.5 || x > s.Width - 0.5 || y > s.Height - 0.5) return float.NaN;
+        var ix = (int)Math.Floor(x);
+        var iy = (int)Math.Floor(y);
+        var fx = x - ix;
+        var fy = y - iy;
+        var lx = Math.Min((int)(fx * LutSteps + 0.5), LutSteps) * 6;
+        var ly = Math.Min((int)(fy * LutSteps + 0.5), LutSteps) * 6;
+        var w = s.Width;
+        var h = s.Height;
+        var d = s.Data;
+        double sum = 0;
+        for (var k = 0; k < 6; k++)
+        {
+            var yy = Math.Clamp(iy - 2 + k, 0, h - 1);
+            var row = yy * w;
+            double acc = 0;
+            for (var m = 0; m < 6; m++)
+            {
+                var xx = Math.Clamp(ix - 2 + m, 0, w - 1);
+                acc += d[row + xx] * lut[lx + m];
+            }
+            sum += acc * lut[ly + k];
+        }
+        return (float)sum;
+    }
+
+    // Weights of the six taps (offsets -2..3 from floor(x)) for fractional positions 0..1, normalized to sum 1.
+    private static float[] BuildLut()
+    {
+        var lut = new float[(LutSteps + 1) * 6];
+        for (var s = 0; s <= LutSteps; s++)
+        {
+            var f = (double)s / LutSteps;
+            double total = 0;
+            var w = new double[6];
+            for (var m = 0; m < 6; m++)
+            {
+                var t = f - (m - 2);
+                w[m] = Kernel(t);
+                total += w[m];
+            }
+            for (var m = 0; m < 6; m++) lut[s * 6 + m] = (float)(w[m] / total);
+        }
+        return lut;
+    }
+
+    private static double Kernel(double t)
+    {
+        t = Math.Abs(t);
+        if (t < 1e-9) return 1;
+        if (t >= 3) return 0;
+        var pt = Math.PI * t;
+        return 3 * Math.Sin(pt) * Math.Sin(pt / 3) / (pt * pt);
+    }
+}

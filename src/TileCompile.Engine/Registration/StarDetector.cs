@@ -1,0 +1,189 @@
+using TileCompile.Engine.Imaging;
+
+namespace TileCompile.Engine.Registration;
+
+/// <summary>Options of star detection.</summary>
+public sealed record StarDetectionOptions
+{
+    /// <summary>Detection threshold in background sigmas.</summary>
+    public double Sigma { get; init; } = 5;
+    /// <summary>Peaks at or above this level (ADU, before background subtraction) are saturated and skipped.</summary>
+    public double Saturation { get; init; } = double.PositiveInfinity;
+    /// <summary>Most stars returned (brightest first).</summary>
+    public int MaxStars { get; init; } = 500;
+    /// <summary>Stars flatter than this minor/major ratio (trails, doubles) are skipped.</summary>
+    public double MinRoundness { get; init; } = 0.6;
+}
+
+/// <summary>
+/// Finds stars: a smooth background, local maxima above a threshold, Gaussian-weighted centroids
+/// (unbiased for symmetric profiles), moment-based FWHM and roundness. Single-pixel spikes and
+/// elongated or saturated blobs are rejected.
+/// </summary>
+public static class StarDetector
+{
+    private const int Edge = 6;
+
+    /// <summary>Detects stars in <paramref name="image"/>, brightest first.</summary>
+    public static List<Star> Detect(ImagePlane image, StarDetectionOptions? options = null, BackgroundModel? background = null)
+    {
+        options ??= new StarDetectionOptions();
+        var bg = background ?? BackgroundModel.Estimate(image);
+        var sigma = Math.Max(bg.Sigma, 1e-6);
+        var w = image.Width;
+        var h = image.Height;
+        var d = image.Data;
+        var threshold = options.Sigma * sigma;
+        var candidates = new List<(int X, int Y, float Value)>();
+        for (var y = Edge; y < h - Edge; y++)
+        {
+            for (var x = Edge; x < w - Edge; x++)
+            {
+                var i = y * w + x;
+                var v = d[i];
+                if (!float.IsFinite(v)) continue;
+                var b = bg.At(x, y);
+                if (v - b < threshold) continue;
+                if (!IsPeak(d, i, w, v)) continue;
+                // A 3x3 sum well above the noise separates stars from single noise spikes.
+                double sum = 0;
+                for (var dy = -1; dy <= 1; dy++)
+                for (var dx = -1; dx <= 1; dx++)
+                    sum += d[i + dy * w + dx] - b;
+                if (sum < 3 * threshold) continue;
+                candidates.Add((x, y, v));
+            }
+        }
+
+        var stars = new List<Star>();
+        foreach (var (cx, cy, peakValue) in candidates)
+        {
+            if (peakValue >= options.Saturation) continue;
+            var star = Measure(image, bg, cx, cy);
+            if (star is null || star.Roundness < options.MinRoundness) continue;
+            stars.Add(star);
+        }
+        stars = RejectExtended(stars);
+        stars.Sort((a, b) => b.Flux.CompareTo(a.Flux) is var c && c != 0 ? c : a.Y.CompareTo(b.Y) is var c2 && c2 != 0 ? c2 : a.X.CompareTo(b.X));
+
+        // Keep the brighter of two detections closer than 3 px (one star, two peaks).
+        var kept = new List<Star>();
+        foreach (var s in stars)
+        {
+            var duplicate = false;
+            foreach (var k in kept)
+            {
+                if ((k.X - s.X) * (k.X - s.X) + (k.Y - s.Y) * (k.Y - s.Y) < 9) { duplicate = true; break; }
+            }
+            if (!duplicate) kept.Add(s);
+            if (kept.Count >= options.MaxStars) break;
+        }
+        return kept;
+    }
+
+    /// <summary>
+    /// Drops detections that belong to extended structure (galaxy cores, nebula knots): much wider
+    /// than the typical star, or packed in clumps of local maxima no star field produces.
+    /// </summary>
+    private static List<Star> RejectExtended(List<Star> stars)
+    {
+        if (stars.Count < 5) return stars;
+        var bright = stars.OrderByDescending(s => s.Flux).Take(Math.Max(5, stars.Count / 2)).ToList();
+        var typical = RobustStats.Median(bright.Select(s => s.Fwhm).ToList());
+        // Peak over flux: a star concentrates its light, a galaxy core or nebula knot spreads it.
+        var concentration = RobustStats.Median(bright.Select(s => s.Peak / s.Flux).ToList());
+        var kept = new List<Star>(stars.Count);
+        foreach (var s in stars)
+        {
+            if (s.Fwhm > 1.6 * typical || s.Peak / s.Flux < 0.5 * concentration) continue;
+            var neighbours = 0;
+            foreach (var o in stars)
+            {
+                if (!ReferenceEquals(o, s) && (o.X - s.X) * (o.X - s.X) + (o.Y - s.Y) * (o.Y - s.Y) < 64) neighbours++;
+            }
+            if (neighbours >= 3) continue;
+            kept.Add(s);
+        }
+        return kept;
+    }
+
+    private static bool IsPeak(float[] d, int i, int w, float v)
+    {
+        // Strictly greater than the already visited half, at least equal to the other half: one peak per plateau.
+        return v > d[i - w - 1] && v > d[i - w] && v > d[i - w + 1] && v > d[i - 1]
+               && v >= d[i + 1] && v >= d[i + w - 1] && v >= d[i + w] && v >= d[i + w + 1];
+    }
+
+    /// <summary>Measures a star near (<paramref name="x0"/>, <paramref name="y0"/>); null when it is not a usable star.</summary>
+    public static Star? Measure(ImagePlane image, BackgroundModel bg, double x0, double y0, double weightSigma = 1.5)
+    {
+        var w = image.Width;
+        var h = image.Height;
+        double cx = x0, cy = y0;
+        var b = bg.At(x0, y0);
+        const int r = 5;
+        var s2 = 2 * weightSigma * weightSigma;
+        for (var iteration = 0; iteration < 8; iteration++)
+        {
+            double sx = 0, sy = 0, s = 0;
+            var ix = (int)Math.Round(cx);
+            var iy = (int)Math.Round(cy);
+            if (ix < r || iy < r || ix >= w - r || iy >= h - r) return null;
+            for (var y = iy - r; y <= iy + r; y++)
+            {
+                for (var x = ix - r; x <= ix + r; x++)
+                {
+                    var v = image[x, y] - b;
+                    if (!float.IsFinite(v)) return null;
+                    var dx = x - cx;
+                    var dy = y - cy;
+                    var wgt = Math.Exp(-(dx * dx + dy * dy) / s2) * v;
+                    sx += wgt * x;
+                    sy += wgt * y;
+                    s += wgt;
+                }
+            }
+            if (s <= 0) return null;
+            var nx = sx / s;
+            var ny = sy / s;
+            var moved = Math.Abs(nx - cx) + Math.Abs(ny - cy);
+            cx = nx;
+            cy = ny;
+            if (Math.Abs(cx - x0) > 3 || Math.Abs(cy - y0) > 3) return null;
+            if (moved < 1e-4) break;
+        }
+
+        // Aperture flux and second moments (positive pixels) for size and shape.
+        double flux = 0, mxx = 0, myy = 0, mxy = 0, m = 0, peak = 0;
+        var jx = (int)Math.Round(cx);
+        var jy = (int)Math.Round(cy);
+        for (var y = jy - r; y <= jy + r; y++)
+        {
+            for (var x = jx - r; x <= jx + r; x++)
+            {
+                var dx = x - cx;
+                var dy = y - cy;
+                var rr = dx * dx + dy * dy;
+                if (rr > r * r) continue;
+                var v = image[x, y] - b;
+                flux += v;
+                if (v > peak) peak = v;
+                if (v <= 0) continue;
+                mxx += v * dx * dx;
+                myy += v * dy * dy;
+                mxy += v * dx * dy;
+                m += v;
+            }
+        }
+        if (flux <= 0 || m <= 0) return null;
+        mxx /= m;
+        myy /= m;
+        mxy /= m;
+        var tr = mxx + myy;
+        var det = Math.Sqrt(Math.Max(0, (mxx - myy) * (mxx - myy) / 4 + mxy * mxy));
+        var l1 = tr / 2 + det;
+        var l2 = Math.Max(tr / 2 - det, 1e-9);
+        var fwhm = 2.3548 * Math.Sqrt(tr / 2);
+        return new Star(cx, cy, flux, peak, fwhm, Math.Sqrt(l2 / l1), b);
+    }
+}
