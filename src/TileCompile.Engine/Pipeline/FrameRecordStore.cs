@@ -30,7 +30,7 @@ public sealed class FrameRecordStore
     private readonly object _gate = new();
     private readonly RunPaths _paths;
 
-    internal FrameRecordStore(string path, string fingerprint, RunPaths paths)
+    internal FrameRecordStore(string path, string fingerprint, RunPaths paths, bool acceptOtherFingerprints = false)
     {
         _path = path;
         _fingerprint = fingerprint;
@@ -40,7 +40,7 @@ public sealed class FrameRecordStore
         {
             try
             {
-                if (JsonSerializer.Deserialize<FrameRecord>(line) is { } r && r.Fingerprint == fingerprint && Verified(r))
+                if (JsonSerializer.Deserialize<FrameRecord>(line) is { } r && (acceptOtherFingerprints || r.Fingerprint == fingerprint) && Verified(r))
                     _valid[r.Frame] = r;
             }
             catch (JsonException)

@@ -49,6 +49,8 @@ public sealed class PhaseContext
     public CancellationToken CancellationToken { get; }
     /// <summary>Worker count for parallel loops (results never depend on it).</summary>
     public int Parallelism { get; }
+    /// <summary>Per-frame phases redo frames they excluded before and keep the rest (--only-failed-frames).</summary>
+    public bool RetryExcludedFrames { get; init; }
     /// <summary>Facts recorded in the manifest (mode, counts…).</summary>
     public SortedDictionary<string, string> Facts { get; } = new(StringComparer.Ordinal);
 

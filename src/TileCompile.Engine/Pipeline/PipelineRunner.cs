@@ -65,7 +65,7 @@ public sealed class PipelineRunner
             state = RunState.Load(request.RunDir, HintsRoot(request));
             plan = _planner.Plan(state, request, snapshot.Status);
             return Execute(state, plan, runLock, isNew: false, clearFrameRecords: plan.Mode != "auto" && !request.OnlyFailedFrames,
-                request.Parallelism, cancellationToken);
+                request.Parallelism, cancellationToken, request.OnlyFailedFrames);
         }
     }
 
@@ -148,7 +148,7 @@ public sealed class PipelineRunner
     }
 
     private RunOutcome Execute(RunState state, ResumePlan plan, RunLock runLock, bool isNew, bool clearFrameRecords, int parallelism,
-        CancellationToken external)
+        CancellationToken external, bool onlyFailedFrames = false)
     {
         var paths = state.Paths;
         var info = state.Info;
@@ -240,7 +240,7 @@ public sealed class PipelineRunner
                     continue;
                 }
                 running = p;
-                RunPhase(state, p, log, runLock, attempt, clearFrameRecords, workers, token);
+                RunPhase(state, p, log, runLock, attempt, clearFrameRecords, workers, token, onlyFailedFrames);
                 running = null;
             }
         }
@@ -297,13 +297,13 @@ public sealed class PipelineRunner
     }
 
     private void RunPhase(RunState state, PhaseId p, EventLogWriter log, RunLock runLock, int attempt, bool clearFrameRecords, int workers,
-        CancellationToken token)
+        CancellationToken token, bool onlyFailedFrames)
     {
         var phase = _phases[p];
         var paths = state.Paths;
         Retire(state, p, attempt);
         var fingerprint = Fingerprints.Compute(phase, state.Config, state.Info, up => _planner.UpstreamDigest(state, up));
-        var frames = new FrameRecordStore(paths.FrameRecords((int)p), fingerprint, paths);
+        var frames = new FrameRecordStore(paths.FrameRecords((int)p), fingerprint, paths, acceptOtherFingerprints: onlyFailedFrames);
         if (clearFrameRecords) frames.Clear();
         log.Append("phase_start", new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p) });
         Fault($"phase{(int)p}:start");
@@ -313,7 +313,7 @@ public sealed class PipelineRunner
         for (var tryNumber = 0; ; tryNumber++)
         {
             context = new PhaseContext(p, paths, state.Info, new ConfigView(state.Config, p, phase.ConfigKeys), log,
-                runLock.EnsureHeld, state.Manifest, frames, token, workers);
+                runLock.EnsureHeld, state.Manifest, frames, token, workers) { RetryExcludedFrames = onlyFailedFrames };
             try
             {
                 phase.Run(context);

@@ -9,17 +9,18 @@ public static class StandardPhases
     public static IReadOnlyList<IPipelinePhase> Create() => new IPipelinePhase[]
     {
         new ScanInputPhase(),
-        new NotImplementedPhase(PhaseId.Registration, PhaseId.ScanInput),
-        new NotImplementedPhase(PhaseId.ChannelSplit, PhaseId.Registration),
-        new NotImplementedPhase(PhaseId.Normalization, PhaseId.ChannelSplit),
-        new NotImplementedPhase(PhaseId.GlobalMetrics, PhaseId.Normalization),
-        new NotImplementedPhase(PhaseId.TileGrid, PhaseId.Registration),
-        new NotImplementedPhase(PhaseId.LocalMetrics, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid),
-        new NotImplementedPhase(PhaseId.TileReconstruction, PhaseId.Normalization, PhaseId.LocalMetrics),
-        new NotImplementedPhase(PhaseId.StateClustering, PhaseId.GlobalMetrics, PhaseId.LocalMetrics),
-        new NotImplementedPhase(PhaseId.SyntheticFrames, PhaseId.Normalization, PhaseId.StateClustering),
-        new NotImplementedPhase(PhaseId.Stacking, PhaseId.TileReconstruction, PhaseId.SyntheticFrames),
+        new RegistrationPhase(),
+        new ChannelSplitPhase(),
+        new NormalizationPhase(),
+        new GlobalMetricsPhase(),
+        new TileGridPhase(),
+        new LocalMetricsPhase(),
+        new TileReconstructionPhase(),
+        new StateClusteringPhase(),
+        new SyntheticFramesPhase(),
+        new StackingPhase(),
     };
+
 
     /// <summary>A runner over the standard phases.</summary>
     public static PipelineRunner Runner() => new(Create());

@@ -1,0 +1,52 @@
+using TileCompile.Engine.Config;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Imaging;
+
+namespace TileCompile.Engine.Pipeline.Phases;
+
+/// <summary>
+/// Phase 3: per frame and channel the background <c>B = median</c>; later phases use
+/// <c>I = raw / B</c> (background → 1). Writes <c>artifacts/normalization.json</c>.
+/// </summary>
+public sealed class NormalizationPhase : IPipelinePhase
+{
+    /// <summary>Artifact path.</summary>
+    public const string ReportJson = "artifacts/normalization.json";
+
+    /// <inheritdoc />
+    public PhaseId Id => PhaseId.Normalization;
+    /// <inheritdoc />
+    public int AlgoVersion => 1;
+    /// <inheritdoc />
+    public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[] { Config.ConfigKeys.Normalization.Enabled };
+    /// <inheritdoc />
+    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ChannelSplit };
+    /// <inheritdoc />
+    public bool ReadsInputFrames => false;
+
+    /// <inheritdoc />
+    public void Run(PhaseContext context)
+    {
+        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
+        var backgrounds = new double[channels.Frames.Count][];
+        var done = 0;
+        Parallel.For(0, channels.Frames.Count, context.ParallelOptions, i =>
+        {
+            using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[i].Path));
+            backgrounds[i] = new double[channels.Channels.Count];
+            for (var c = 0; c < channels.Channels.Count; c++)
+            {
+                var b = RobustStats.SampledMedian(cube.ReadPlane(c));
+                if (!double.IsFinite(b) || b <= 0)
+                    throw new InvalidDataException($"{channels.Frames[i].Frame}: channel {channels.Channels[c]} has no positive background (median {b}); frames must be linear, not background-subtracted to zero");
+                backgrounds[i][c] = Math.Max(b, 1e-6);
+            }
+            context.Progress(Interlocked.Increment(ref done), channels.Frames.Count);
+        });
+        context.WriteJson(ReportJson, new NormalizationReport
+        {
+            Channels = channels.Channels,
+            Frames = channels.Frames.Select((f, i) => new FrameBackground { Frame = f.Frame, Background = backgrounds[i] }).ToList(),
+        });
+    }
+}

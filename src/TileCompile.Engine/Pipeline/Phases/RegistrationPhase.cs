@@ -1,0 +1,235 @@
+using System.Globalization;
+using System.Text.Json;
+using TileCompile.Engine.Config;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Imaging;
+using TileCompile.Engine.Registration;
+using Keys = TileCompile.Engine.Config.ConfigKeys.Registration;
+
+namespace TileCompile.Engine.Pipeline.Phases;
+
+/// <summary>
+/// Phase 1: choose the reference, detect and match stars, fit each frame's transform and warp it
+/// onto the reference grid (per Bayer sub-plane for CFA). Frames that cannot be registered are
+/// excluded with a warning; finished frames are recorded so a resume redoes only the missing ones.
+/// </summary>
+public sealed class RegistrationPhase : IPipelinePhase
+{
+    /// <summary>Artifact path of the report.</summary>
+    public const string ReportJson = "artifacts/registration.json";
+    private const string ReferenceJson = "artifacts/registration_reference.json";
+    private const int PrologueRecord = -1;
+
+    /// <inheritdoc />
+    public PhaseId Id => PhaseId.Registration;
+    /// <inheritdoc />
+    public int AlgoVersion => 1;
+    /// <inheritdoc />
+    public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
+    {
+        Keys.Engine, Keys.Transform, Keys.AllowRotation, Keys.StarTopK, Keys.StarMinInliers, Keys.StarInlierTolPx,
+        Keys.MaxRmsPx, Keys.DetectionSigma, Keys.ReferenceFrame, Keys.Interpolation,
+    };
+    /// <inheritdoc />
+    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ScanInput };
+    /// <inheritdoc />
+    public bool ReadsInputFrames => true;
+
+    private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output);
+
+    private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise);
+
+    /// <inheritdoc />
+    public void Run(PhaseContext context)
+    {
+        var scan = context.ReadJson<ScanReport>(ScanInputPhase.ScanJson);
+        var frames = scan.Frames;
+        var pattern = frames[0].BayerPattern is { } p ? BayerPattern.Parse(p) : (BayerPattern?)null;
+        var cfa = pattern is not null;
+        if (frames[0].ColorMode == "RGB")
+            throw new NotSupportedException("RGB cube input is not registered by this engine version; supply mono or CFA (Bayer) frames");
+        var sigma = context.Config.Get(Keys.DetectionSigma);
+        var saturation = frames[0].Bitpix is 8 ? 250.0 : frames[0].Bitpix is 16 ? 65000.0 : double.PositiveInfinity;
+        var options = new MatchOptions
+        {
+            RefineStars = context.Config.Get(Keys.StarTopK),
+            InlierTolerance = context.Config.Get(Keys.StarInlierTolPx) / (cfa ? 2 : 1),
+            Affine = context.Config.Get(Keys.Transform) == "affine",
+            AllowRotation = context.Config.Get(Keys.AllowRotation),
+        };
+        if (context.Config.Get(Keys.Engine) == "phase_correlation")
+            throw new NotSupportedException("registration.engine 'phase_correlation' is not available in this engine version; use triangle_star_matching");
+        var minInliers = context.Config.Get(Keys.StarMinInliers);
+        var maxRms = context.Config.Get(Keys.MaxRmsPx);
+        var interpolation = context.Config.Get(Keys.Interpolation) == "bilinear" ? Interpolation.Bilinear : Interpolation.Lanczos3;
+
+        var reference = Prologue(context, frames, pattern, sigma, saturation);
+        var referenceStars = new FrameStars(
+            reference.Stars.Select(s => new Star(s[0], s[1], s[2], s[3], s[4], 1, 0)).ToList(),
+            reference.FullResolution.Select(s => (s[0], s[1])).ToList(),
+            reference.MedianFwhm, reference.Background, reference.Noise);
+
+        var results = new FrameResult?[frames.Count];
+        var done = 0;
+        Parallel.For(0, frames.Count, context.ParallelOptions, i =>
+        {
+            var frame = frames[i];
+            if (context.Frames.Completed(i) is { } kept && kept.Result is { } json)
+            {
+                var previous = JsonSerializer.Deserialize<FrameResult>(json, PhaseContext.JsonFormat)!;
+                if (previous.Status == "ok" || !context.RetryExcludedFrames)
+                {
+                    foreach (var a in kept.Artifacts) context.AddExisting(a);
+                    results[i] = previous;
+                    Interlocked.Increment(ref done);
+                    return;
+                }
+            }
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var result = RegisterFrame(context, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
+                interpolation, out var artifacts);
+            context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
+            results[i] = result;
+            if (result.Status != "ok") context.Warn("frame_excluded", $"{frame.File} excluded from registration: {result.Reason}", frame.File);
+            context.FrameProcessed(i, frames.Count, frame.File);
+            context.Progress(Interlocked.Increment(ref done), frames.Count);
+        });
+
+        var ok = results.Count(r => r!.Status == "ok");
+        var report = new RegistrationReport
+        {
+            Reference = reference.Frame,
+            Cfa = cfa,
+            BayerPattern = pattern?.ToString(),
+            SeeingFwhm = RobustStats.Median(results.Where(r => r!.FwhmPx is > 0).Select(r => r!.FwhmPx!.Value).ToList()),
+            ReferenceStars = reference.Stars.Select(s => new[] { s[0], s[1], s[2] }).ToList(),
+            Frames = frames.Select((f, i) => new RegisteredFrame
+            {
+                Frame = f.File,
+                Status = results[i]!.Status,
+                Reason = results[i]!.Reason,
+                Matrix = results[i]!.Matrix,
+                RmsPx = results[i]!.RmsPx,
+                Inliers = results[i]!.Inliers,
+                Stars = results[i]!.Stars,
+                FwhmPx = results[i]!.FwhmPx,
+                Output = results[i]!.Output,
+            }).ToList(),
+        };
+        context.WriteJson(ReportJson, report);
+        context.SetFact(RunModes.UsableFramesFact, ok);
+        context.SetFact("excluded_frames", scan.Excluded.Count + frames.Count - ok);
+        context.SetFact("reference", reference.Frame);
+        if (ok < 2)
+            throw new InvalidDataException($"only {ok} of {frames.Count} frames could be registered: at least 2 are needed to stack " +
+                                           $"(first reason: {results.FirstOrDefault(r => r!.Status != "ok")?.Reason})");
+    }
+
+    private ReferenceChoice Prologue(PhaseContext context, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma, double saturation)
+    {
+        if (context.Frames.Completed(PrologueRecord) is { Result: { } saved } record)
+        {
+            foreach (var a in record.Artifacts) context.AddExisting(a);
+            return JsonSerializer.Deserialize<ReferenceChoice>(saved, PhaseContext.JsonFormat)!;
+        }
+
+        var named = context.Config.Get(Keys.ReferenceFrame);
+        int index;
+        FrameStars? stars = null;
+        if (named.Length > 0)
+        {
+            index = frames.FindIndex(f => string.Equals(f.File, named, StringComparison.OrdinalIgnoreCase));
+            if (index < 0) throw new InvalidDataException($"registration.reference_frame '{named}' is not one of the usable input frames");
+        }
+        else
+        {
+            // The best quick score among the middle half in time: least field rotation to the others.
+            var lo = frames.Count / 4;
+            var hi = Math.Max(lo + 1, frames.Count - frames.Count / 4);
+            var candidates = Enumerable.Range(lo, hi - lo).ToArray();
+            var scores = new double[candidates.Length];
+            var measured = new FrameStars?[candidates.Length];
+            Parallel.For(0, candidates.Length, context.ParallelOptions, k =>
+            {
+                measured[k] = Measure(frames[candidates[k]].Path, pattern, sigma, saturation);
+                scores[k] = measured[k]!.QuickScore;
+            });
+            var best = 0;
+            for (var k = 1; k < candidates.Length; k++) if (scores[k] > scores[best]) best = k;
+            index = candidates[best];
+            stars = measured[best];
+        }
+        stars ??= Measure(frames[index].Path, pattern, sigma, saturation);
+        if (stars.Stars.Count < 3)
+            throw new InvalidDataException($"the reference frame {frames[index].File} has only {stars.Stars.Count} detectable stars");
+        var choice = new ReferenceChoice(index, frames[index].File,
+            stars.Stars.Select(s => new[] { s.X, s.Y, s.Flux, s.Peak, s.Fwhm }).ToList(),
+            stars.FullResolution.Select(s => new[] { s.X, s.Y }).ToList(),
+            stars.MedianFwhm, stars.Background, stars.Noise);
+        var artifact = context.WriteJson(ReferenceJson, choice);
+        context.Frames.Record(PrologueRecord, new[] { artifact }, JsonSerializer.Serialize(choice, PhaseContext.JsonFormat));
+        return choice;
+    }
+
+    private static FrameStars Measure(string path, BayerPattern? pattern, double sigma, double saturation)
+    {
+        using var image = FitsImage.Open(path);
+        var raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+        return FrameRegistrar.Stars(raw, pattern, sigma, saturation);
+    }
+
+    private static FrameResult RegisterFrame(PhaseContext context, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
+        MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, Interpolation interpolation,
+        out IReadOnlyList<Runs.ArtifactRecord> artifacts)
+    {
+        artifacts = Array.Empty<Runs.ArtifactRecord>();
+        ImagePlane raw;
+        FitsHeader header;
+        try
+        {
+            using var image = FitsImage.Open(frame.Path);
+            raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+            header = image.Header.Clone();
+        }
+        catch (FitsFormatException e)
+        {
+            return new FrameResult("excluded", "unreadable: " + e.Reason, null, null, null, 0, null, null);
+        }
+
+        var stars = FrameRegistrar.Stars(raw, pattern, sigma, saturation);
+        AffineTransform transform;
+        double rms;
+        int inliers;
+        if (isReference)
+        {
+            transform = AffineTransform.Identity;
+            rms = 0;
+            inliers = stars.Stars.Count;
+        }
+        else
+        {
+            var (_, full, r, n, reason) = FrameRegistrar.Register(reference, stars, pattern is not null, options, minInliers, maxRms);
+            if (reason is not null)
+                return new FrameResult("excluded", reason, null, double.IsFinite(r) ? Math.Round(r, 4) : null, n, stars.Stars.Count, stars.MedianFwhm, null);
+            transform = full;
+            rms = r;
+            inliers = n;
+        }
+
+        var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
+        header.Set("TC-REF", referenceName, "reference frame of the registration");
+        header.Set("TC-REGA", transform.A, "reference->frame matrix a");
+        header.Set("TC-REGB", transform.B, "reference->frame matrix b");
+        header.Set("TC-REGTX", transform.Tx, "reference->frame matrix tx");
+        header.Set("TC-REGC", transform.C, "reference->frame matrix c");
+        header.Set("TC-REGD", transform.D, "reference->frame matrix d");
+        header.Set("TC-REGTY", transform.Ty, "reference->frame matrix ty");
+        header.Set("TC-REGRM", Math.Round(rms, 4), "registration RMS residual [px]");
+        header.Set("TC-REGIN", (long)inliers, "matched stars");
+        var relative = "outputs/registered/" + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
+        var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, warped.Data, warped.Width, warped.Height, header: header));
+        artifacts = new[] { record };
+        return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
+            stars.Stars.Count, stars.MedianFwhm, relative);
+    }
+}

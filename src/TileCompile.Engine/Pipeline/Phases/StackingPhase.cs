@@ -1,0 +1,322 @@
+using System.Globalization;
+using TileCompile.Engine.Config;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Imaging;
+using TileCompile.Engine.Reconstruction;
+using TileCompile.Engine.Registration;
+using StackKeys = TileCompile.Engine.Config.ConfigKeys.Stacking;
+
+namespace TileCompile.Engine.Pipeline.Phases;
+
+/// <summary>
+/// Phase 10: the final stack. Full mode combines the synthetic frames with cluster-quality weights
+/// <c>w_k = exp(κ·Q_k)</c> (capped) and sigma clipping; reduced mode takes the phase-7
+/// reconstruction. Then the output step: back to a linear ADU scale (the reference background),
+/// optional crop, CFA-phase-correct colour interpolation into an RGB cube, <c>outputs/stacked.fit</c>
+/// with provenance, a PNG preview and the validation report.
+/// </summary>
+public sealed class StackingPhase : IPipelinePhase
+{
+    /// <summary>The final image.</summary>
+    public const string StackedFit = "outputs/stacked.fit";
+
+    /// <inheritdoc />
+    public PhaseId Id => PhaseId.Stacking;
+    /// <inheritdoc />
+    public int AlgoVersion => 1;
+    /// <inheritdoc />
+    public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
+    {
+        StackKeys.Method, StackKeys.SigmaLow, StackKeys.SigmaHigh, StackKeys.MaxIters, StackKeys.MinFraction, StackKeys.ClusterWeighting,
+        StackKeys.KappaCluster, StackKeys.CapRatio, Config.ConfigKeys.Output.CropToCommonArea, Config.ConfigKeys.Output.PngPreview,
+        Config.ConfigKeys.Assumptions.FramesMin, Config.ConfigKeys.Assumptions.FramesReducedThreshold, Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB,
+    };
+    /// <inheritdoc />
+    public IReadOnlyList<PhaseId> Reads { get; } = new[]
+    {
+        PhaseId.ScanInput, PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid,
+        PhaseId.TileReconstruction, PhaseId.SyntheticFrames,
+    };
+    /// <inheritdoc />
+    public bool ReadsInputFrames => false;
+
+    /// <inheritdoc />
+    public void Run(PhaseContext context)
+    {
+        var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
+        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
+        var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
+        var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
+        var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
+        var used = channels.Frames.Count;
+        var mode = RunModes.For(used, context.Config.Get(Config.ConfigKeys.Assumptions.FramesMin), context.Config.Get(Config.ConfigKeys.Assumptions.FramesReducedThreshold));
+        context.SetFact("mode", mode.ToString().ToLowerInvariant());
+        if (mode == RunMode.Emergency)
+            context.Warn("emergency_mode", $"only {used} usable frames, below assumptions.frames_min ({context.Config.Get(Config.ConfigKeys.Assumptions.FramesMin)}): the result is below the method's minimum");
+
+        var w = channels.Width;
+        var h = channels.Height;
+        var planes = new List<float[]>();
+        if (mode == RunMode.Full)
+        {
+            var synthetic = context.ReadJson<SyntheticReport>(SyntheticFramesPhase.ReportJson);
+            var weights = ClusterWeights(context, synthetic);
+            var clip = TileReconstructionPhase.ClipOptions(context.Config);
+            var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
+            for (var c = 0; c < channels.Channels.Count; c++)
+            {
+                var sources = synthetic.Frames.Select(s => new StackSource(context.Paths.Resolve(s.Path), c, 1f)).ToList();
+                var result = BandStacker.Stack(w, h, sources, new ConstantWeights(weights), synthetic.Frames.Count >= 3 ? clip : null, classic: false,
+                    budget, context.ParallelOptions);
+                planes.Add(result.Image);
+            }
+        }
+        else
+        {
+            foreach (var name in channels.Channels)
+            {
+                using var image = FitsImage.Open(context.Paths.Resolve(TileReconstructionPhase.ReconstructedPath(name)));
+                planes.Add(image.ReadPlane());
+            }
+        }
+        var classic = channels.Channels.Select(name =>
+        {
+            using var image = FitsImage.Open(context.Paths.Resolve(TileReconstructionPhase.ClassicPath(name)));
+            return image.ReadPlane();
+        }).ToList();
+
+        var validation = Validate(context, registration, channels, grid, global, planes, classic, mode);
+
+        // Back to the reference frame's linear scale.
+        var refIndex = norm.Frames.FindIndex(f => f.Frame == registration.Reference);
+        for (var c = 0; c < planes.Count; c++)
+        {
+            var b = refIndex >= 0 ? norm.Frames[refIndex].Background[c] : RobustStats.Median(norm.Frames.Select(f => f.Background[c]).ToList());
+            System.Numerics.Tensors.TensorPrimitives.Multiply(planes[c], (float)b, planes[c]);
+        }
+
+        var (x0, y0, cw, ch) = context.Config.Get(Config.ConfigKeys.Output.CropToCommonArea) ? CommonArea(planes, w, h) : (0, 0, w, h);
+        if ((cw, ch) != (w, h))
+        {
+            planes = planes.Select(p => Crop(p, w, x0, y0, cw, ch)).ToList();
+            w = cw;
+            h = ch;
+        }
+        var filled = 0L;
+        foreach (var p in planes) filled += FillMissing(p);
+        if (filled > 0)
+            context.Warn("uncovered_pixels", $"{filled} output pixels had no data from any frame (edges left uncovered by drift or rotation); they were set to the background level");
+
+        float[] output;
+        int outWidth, outHeight, outPlanes;
+        if (channels.BayerPattern is { } patternName)
+        {
+            var pattern = BayerPattern.Parse(patternName);
+            var full = (Width: cw * 2, Height: ch * 2);
+            output = new float[full.Width * full.Height * 3];
+            var offsets = new[]
+            {
+                ToOffset(ChannelSplitPhase.Offset(pattern, CfaColor.Red)),
+                Average(ChannelSplitPhase.GreenOffsets(pattern)),
+                ToOffset(ChannelSplitPhase.Offset(pattern, CfaColor.Blue)),
+            };
+            for (var c = 0; c < 3; c++)
+                Upsample(planes[c], w, h, offsets[c], output.AsSpan(c * full.Width * full.Height, full.Width * full.Height), full.Width, full.Height);
+            (outWidth, outHeight, outPlanes) = (full.Width, full.Height, 3);
+        }
+        else
+        {
+            output = planes[0];
+            (outWidth, outHeight, outPlanes) = (w, h, 1);
+        }
+
+        var header = OutputHeader(context, registration, channels, used, mode);
+        context.WriteArtifact(StackedFit, s => FitsWriter.WriteFloat32(s, output, outWidth, outHeight, outPlanes, header));
+        if (context.Config.Get(Config.ConfigKeys.Output.PngPreview))
+        {
+            var planeList = Enumerable.Range(0, outPlanes).Select(p => output.AsSpan(p * outWidth * outHeight, outWidth * outHeight).ToArray()).ToList();
+            var bytes = PreviewStretch.ToBytes(planeList, outWidth, outHeight, 1200, out var pw, out var ph);
+            context.WriteArtifact("artifacts/preview.png", s => PngWriter.Write(s, pw, ph, outPlanes == 3, bytes), consumed: false);
+        }
+        context.WriteJson("artifacts/validation.json", validation, consumed: false);
+        context.SetFact("output_width", outWidth);
+        context.SetFact("output_height", outHeight);
+    }
+
+    private static double[] ClusterWeights(PhaseContext context, SyntheticReport synthetic)
+    {
+        if (!context.Config.Get(StackKeys.ClusterWeighting)) return synthetic.Frames.Select(_ => 1.0).ToArray();
+        var kappa = context.Config.Get(StackKeys.KappaCluster);
+        var weights = synthetic.Frames.Select(s => Math.Exp(kappa * s.Quality)).ToArray();
+        var cap = context.Config.Get(StackKeys.CapRatio) * RobustStats.Median(weights.ToList());
+        return weights.Select(v => Math.Min(v, cap)).ToArray();
+    }
+
+    private static object Validate(PhaseContext context, RegistrationReport registration, ChannelReport channels, TileGridReport grid,
+        GlobalMetricsReport global, List<float[]> planes, List<float[]> classic, RunMode mode)
+    {
+        // Luminance: G for colour data, L for mono.
+        var lum = channels.Channels.Count == 3 ? 1 : 0;
+        var result = new ImagePlane(channels.Width, channels.Height, planes[lum]);
+        var mean = new ImagePlane(channels.Width, channels.Height, classic[lum]);
+        var radius = (int)Math.Clamp(Math.Ceiling(3 * registration.SeeingFwhm), 4, 25);
+        var stars = registration.ReferenceStars.Take(300).ToList();
+        var bgResult = BackgroundModel.Estimate(result, 32);
+        var bgMean = BackgroundModel.Estimate(mean, 32);
+        var hfdResult = new List<double>();
+        var hfdMean = new List<double>();
+        var fwhmResult = new List<double>();
+        var fwhmMean = new List<double>();
+        foreach (var s in stars)
+        {
+            var a = HalfFluxDiameter.Measure(result, s[0], s[1], bgResult.At(s[0], s[1]), radius);
+            var b = HalfFluxDiameter.Measure(mean, s[0], s[1], bgMean.At(s[0], s[1]), radius);
+            if (double.IsFinite(a) && double.IsFinite(b))
+            {
+                hfdResult.Add(a);
+                hfdMean.Add(b);
+            }
+            if (StarDetector.Measure(result, bgResult, s[0], s[1]) is { } ma && StarDetector.Measure(mean, bgMean, s[0], s[1]) is { } mb)
+            {
+                fwhmResult.Add(ma.Fwhm);
+                fwhmMean.Add(mb.Fwhm);
+            }
+        }
+        var hfdR = RobustStats.Median(hfdResult);
+        var hfdM = RobustStats.Median(hfdMean);
+        var fwhmR = RobustStats.Median(fwhmResult);
+        var fwhmM = RobustStats.Median(fwhmMean);
+        var noiseR = ImageMetrics.Noise(result, 0, 0, result.Width, result.Height);
+        var noiseM = ImageMetrics.Noise(mean, 0, 0, mean.Width, mean.Height);
+        var seams = SeamDiagnostics.Measure(result, grid);
+        var seamsMean = SeamDiagnostics.Measure(mean, grid);
+        var g = global.Frames.Select(f => f.Weight.Average()).OrderBy(v => v).ToArray();
+
+        var hfdImprovement = 100 * (hfdM - hfdR) / hfdM;
+        var fwhmImprovement = 100 * (fwhmM - fwhmR) / fwhmM;
+        var noiseRatio = noiseR / noiseM;
+        var failures = new List<string>();
+        if (!(fwhmImprovement >= 0)) failures.Add($"FWHM is {-fwhmImprovement:0.0} % larger than the plain mean stack's");
+        if (!(noiseRatio <= 1.15)) failures.Add($"background noise is {(noiseRatio - 1) * 100:0.0} % above the plain mean stack's (limit 15 %)");
+        if (!(seams.Ratio <= Math.Max(1.2, seamsMean.Ratio * 1.1))) failures.Add($"steps across tile boundaries are {seams.Ratio:0.00}× the steps elsewhere");
+        foreach (var f in failures) context.Warn("validation_failed", "validation: " + f);
+        return new
+        {
+            mode = mode.ToString().ToLowerInvariant(),
+            frames = channels.Frames.Count,
+            stars_measured = hfdResult.Count,
+            hfd_result_px = hfdR,
+            hfd_plain_mean_px = hfdM,
+            hfd_improvement_percent = hfdImprovement,
+            fwhm_result_px = fwhmR,
+            fwhm_plain_mean_px = fwhmM,
+            fwhm_improvement_percent = fwhmImprovement,
+            background_noise_ratio = noiseRatio,
+            tile_boundary_step_ratio = seams.Ratio,
+            tile_boundary_step_ratio_plain_mean = seamsMean.Ratio,
+            global_weight_min = g[0],
+            global_weight_median = g[g.Length / 2],
+            global_weight_max = g[^1],
+            passed = failures.Count == 0,
+            failures,
+        };
+    }
+
+    private static FitsHeader OutputHeader(PhaseContext context, RegistrationReport registration, ChannelReport channels, int used, RunMode mode)
+    {
+        var header = new FitsHeader();
+        var scan = context.ReadJson<ScanReport>(ScanInputPhase.ScanJson);
+        var reference = scan.Frames.FirstOrDefault(f => f.File == registration.Reference);
+        if (reference is not null && File.Exists(reference.Path))
+        {
+            var original = FitsImage.ReadHeader(reference.Path);
+            foreach (var card in original.Cards)
+            {
+                if (card.Keyword is "BAYERPAT" or "XBAYROFF" or "YBAYROFF" or "COLORTYP" or "ROWORDER" or "DATAMAX" or "DATAMIN" || card.Keyword.StartsWith("TC-", StringComparison.Ordinal)) continue;
+                header.Add(card);
+            }
+        }
+        var exposure = scan.Frames.Where(f => registration.Frames.Any(r => r.Frame == f.File && r.Status == "ok")).Sum(f => f.Exposure ?? 0);
+        header.Set("NCOMBINE", (long)used, "frames combined");
+        if (exposure > 0) header.Set("LIVETIME", exposure, "total exposure of combined frames [s]");
+        header.Set("TC-RUNID", context.Run.RunId, "TileCompile run id");
+        header.Set("TC-VERS", EngineInfo.Version, "TileCompile engine version");
+        header.Set("TC-MODE", mode.ToString().ToLowerInvariant(), "full, reduced or emergency mode");
+        header.Set("TC-REF", registration.Reference, "registration reference frame");
+        if (channels.BayerPattern is not null) header.Set("TC-CFA", channels.BayerPattern, "CFA pattern of the input frames");
+        header.AddHistory($"TileCompile {EngineInfo.Version}: tile-based quality reconstruction of {used} frames ({mode.ToString().ToLowerInvariant()} mode)");
+        header.AddHistory($"registered onto {registration.Reference}; background-normalized; linear, no stretch applied");
+        return header;
+    }
+
+    private static (double X, double Y) ToOffset((int X, int Y) o) => (o.X, o.Y);
+
+    private static (double X, double Y) Average((int X, int Y)[] o) => (o.Average(p => p.X), o.Average(p => p.Y));
+
+    // Each half-resolution plane sample i sits at full-resolution coordinate 2i + offset; interpolate there.
+    private static void Upsample(float[] plane, int w, int h, (double X, double Y) offset, Span<float> output, int fw, int fh)
+    {
+        for (var y = 0; y < fh; y++)
+        {
+            var sy = Math.Clamp((y - offset.Y) / 2, 0, h - 1);
+            var y0 = Math.Min((int)sy, h - 2);
+            var fy = sy - y0;
+            for (var x = 0; x < fw; x++)
+            {
+                var sx = Math.Clamp((x - offset.X) / 2, 0, w - 1);
+                var x0 = Math.Min((int)sx, w - 2);
+                var fx = sx - x0;
+                var i = y0 * w + x0;
+                var top = plane[i] * (1 - fx) + plane[i + 1] * fx;
+                var bottom = plane[i + w] * (1 - fx) + plane[i + w + 1] * fx;
+                output[y * fw + x] = (float)(top * (1 - fy) + bottom * fy);
+            }
+        }
+    }
+
+    private static long FillMissing(float[] plane)
+    {
+        var missing = 0L;
+        foreach (var v in plane) if (!float.IsFinite(v)) missing++;
+        if (missing == 0) return 0;
+        var level = (float)RobustStats.SampledMedian(plane);
+        if (!float.IsFinite(level)) level = 0;
+        for (var i = 0; i < plane.Length; i++) if (!float.IsFinite(plane[i])) plane[i] = level;
+        return missing;
+    }
+
+    private static (int X, int Y, int W, int H) CommonArea(List<float[]> planes, int w, int h)
+    {
+        bool Valid(int x, int y) => planes.All(p => float.IsFinite(p[y * w + x]));
+        int left = 0, right = w - 1, top = 0, bottom = h - 1;
+        for (var guard = 0; guard < w + h; guard++)
+        {
+            var badTop = CountBad(left, right, top, top, Valid);
+            var badBottom = CountBad(left, right, bottom, bottom, Valid);
+            var badLeft = CountBad(left, left, top, bottom, Valid);
+            var badRight = CountBad(right, right, top, bottom, Valid);
+            var worst = Math.Max(Math.Max(badTop, badBottom), Math.Max(badLeft, badRight));
+            if (worst == 0 || right - left < 16 || bottom - top < 16) break;
+            if (worst == badTop) top++;
+            else if (worst == badBottom) bottom--;
+            else if (worst == badLeft) left++;
+            else right--;
+        }
+        // Keep CFA-derived planes on even boundaries in full resolution by construction (they are half resolution already).
+        return (left, top, right - left + 1, bottom - top + 1);
+    }
+
+    private static int CountBad(int x0, int x1, int y0, int y1, Func<int, int, bool> valid)
+    {
+        var n = 0;
+        for (var y = y0; y <= y1; y++) for (var x = x0; x <= x1; x++) if (!valid(x, y)) n++;
+        return n;
+    }
+
+    private static float[] Crop(float[] plane, int w, int x0, int y0, int cw, int ch)
+    {
+        var result = new float[cw * ch];
+        for (var y = 0; y < ch; y++) plane.AsSpan((y0 + y) * w + x0, cw).CopyTo(result.AsSpan(y * cw, cw));
+        return result;
+    }
+}

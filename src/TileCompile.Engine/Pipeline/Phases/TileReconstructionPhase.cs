@@ -1,0 +1,92 @@
+using TileCompile.Engine.Config;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Imaging;
+using TileCompile.Engine.Reconstruction;
+using TileCompile.Engine.Stacking;
+using Clip = TileCompile.Engine.Config.ConfigKeys.Stacking;
+
+namespace TileCompile.Engine.Pipeline.Phases;
+
+/// <summary>
+/// Phase 7: seam-free reconstruction per channel, <c>R(p) = Σ_f w_f(p)·v_f(p)·I_f(p) / Σ_f w_f(p)·v_f(p)</c>
+/// with Hann-blended tile weights and per-pixel sigma clipping. Also writes the classic
+/// (unweighted, clipped) mean of the same frames for the validation report.
+/// </summary>
+public sealed class TileReconstructionPhase : IPipelinePhase
+{
+    /// <summary>Report path.</summary>
+    public const string ReportJson = "artifacts/tile_reconstruction.json";
+
+    /// <summary>Reconstruction of a channel.</summary>
+    public static string ReconstructedPath(string channel) => $"work/reconstructed_{channel}.fit";
+    /// <summary>Classic mean of a channel.</summary>
+    public static string ClassicPath(string channel) => $"work/classic_{channel}.fit";
+
+    /// <inheritdoc />
+    public PhaseId Id => PhaseId.TileReconstruction;
+    /// <inheritdoc />
+    public int AlgoVersion => 1;
+    /// <inheritdoc />
+    public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
+    {
+        Clip.Method, Clip.SigmaLow, Clip.SigmaHigh, Clip.MaxIters, Clip.MinFraction, Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB,
+    };
+    /// <inheritdoc />
+    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.TileGrid, PhaseId.LocalMetrics };
+    /// <inheritdoc />
+    public bool ReadsInputFrames => false;
+
+    /// <summary>Rejection settings from the configuration (null for method 'average').</summary>
+    internal static SigmaClipOptions? ClipOptions(ConfigView config) =>
+        config.Get(Clip.Method) == "average" ? null
+            : new SigmaClipOptions(config.Get(Clip.SigmaLow), config.Get(Clip.SigmaHigh), config.Get(Clip.MaxIters), config.Get(Clip.MinFraction));
+
+    /// <inheritdoc />
+    public void Run(PhaseContext context)
+    {
+        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
+        var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
+        var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
+        var weights = context.ReadJson<LocalWeights>(LocalMetricsPhase.WeightsJson);
+        var field = new TileWeightField(grid);
+        var clip = ClipOptions(context.Config);
+        var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
+        var perChannel = new List<object>();
+        for (var c = 0; c < channels.Channels.Count; c++)
+        {
+            var name = channels.Channels[c];
+            var sources = channels.Frames.Select((f, i) =>
+                new StackSource(context.Paths.Resolve(f.Path), c, (float)(1 / norm.Frames[i].Background[c]))).ToList();
+            var tileWeights = weights.Weight.Select(f => f[c]).ToList();
+            var channelIndex = c;
+            var result = BandStacker.Stack(channels.Width, channels.Height, sources, new TileWeights(field, tileWeights), clip, classic: true,
+                budget, context.ParallelOptions,
+                (done, total) => context.Progress(channelIndex * total + done, channels.Channels.Count * total, $"channel {name}"));
+            var header = new FitsHeader();
+            header.Set("TC-CHAN", name, "channel");
+            header.Set("TC-NORM", true, "background-normalized (background = 1)");
+            context.WriteArtifact(ReconstructedPath(name), s => FitsWriter.WriteFloat32(s, result.Image, channels.Width, channels.Height, header: header));
+            context.WriteArtifact(ClassicPath(name), s => FitsWriter.WriteFloat32(s, result.Classic!, channels.Width, channels.Height, header: header));
+            var seams = SeamDiagnostics.Measure(new ImagePlane(channels.Width, channels.Height, result.Image), grid);
+            var flat = tileWeights.SelectMany(w => w).OrderBy(v => v).ToArray();
+            perChannel.Add(new
+            {
+                channel = name,
+                rejection_fallback_pixels = result.RejectionFallbacks,
+                weight_fallback_pixels = result.WeightFallbacks,
+                empty_pixels = result.EmptyPixels,
+                weight_min = flat[0],
+                weight_median = flat[flat.Length / 2],
+                weight_max = flat[^1],
+                boundary_step_median = seams.Boundary,
+                interior_step_median = seams.Interior,
+                boundary_to_interior_ratio = seams.Ratio,
+            });
+            if (result.WeightFallbacks > 0)
+                context.Warn("weight_fallback", $"channel {name}: {result.WeightFallbacks} pixels had (almost) zero total weight; their plain mean was used");
+            if (result.RejectionFallbacks > 0.01 * channels.Width * channels.Height)
+                context.Warn("rejection_fallback", $"channel {name}: {result.RejectionFallbacks} pixels kept too few samples after rejection; their unclipped mean was used");
+        }
+        context.WriteJson(ReportJson, new { frames = channels.Frames.Count, tiles = field.TileCount, channels = perChannel }, consumed: false);
+    }
+}

@@ -1,0 +1,137 @@
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Stacking;
+
+namespace TileCompile.Engine.Reconstruction;
+
+/// <summary>One input of a stack: a plane of a FITS file, multiplied by <paramref name="Scale"/> (normalization).</summary>
+public sealed record StackSource(string Path, int Plane, float Scale);
+
+/// <summary>Supplies each source's per-pixel weights, one row at a time.</summary>
+public interface IWeightProvider
+{
+    /// <summary>Fills the weights of <paramref name="source"/> for pixel row <paramref name="y"/>.</summary>
+    void FillRow(int source, int y, Span<float> row, Span<double> scratch);
+}
+
+/// <summary>The same weight for every pixel of a source.</summary>
+public sealed class ConstantWeights(IReadOnlyList<double> weights) : IWeightProvider
+{
+    /// <inheritdoc />
+    public void FillRow(int source, int y, Span<float> row, Span<double> scratch) => row.Fill((float)weights[source]);
+}
+
+/// <summary>Smooth per-pixel weights from per-tile weights (see <see cref="TileWeightField"/>).</summary>
+public sealed class TileWeights(TileWeightField field, IReadOnlyList<double[]> tileWeights) : IWeightProvider
+{
+    /// <inheritdoc />
+    public void FillRow(int source, int y, Span<float> row, Span<double> scratch) => field.FillRow(y, tileWeights[source], row, scratch);
+}
+
+/// <summary>Result of a stack.</summary>
+/// <param name="Image">The combined image (NaN where no source has data).</param>
+/// <param name="Classic">The unweighted sigma-clipped mean of the same sources, when requested.</param>
+/// <param name="RejectionFallbacks">Pixels where too few samples survived rejection.</param>
+/// <param name="WeightFallbacks">Pixels whose weights summed to ~0 (plain mean used).</param>
+/// <param name="EmptyPixels">Pixels without any data.</param>
+public sealed record StackResult(float[] Image, float[]? Classic, long RejectionFallbacks, long WeightFallbacks, long EmptyPixels);
+
+/// <summary>
+/// Combines many frames pixel by pixel while holding only a band of rows of each in memory:
+/// memory grows with the band, not with the number of frames beyond what the budget allows.
+/// Results do not depend on the band height or the number of threads.
+/// </summary>
+public static class BandStacker
+{
+    /// <summary>Stacks <paramref name="sources"/> (all of the same plane size).</summary>
+    public static StackResult Stack(int width, int height, IReadOnlyList<StackSource> sources, IWeightProvider weights, SigmaClipOptions? clip,
+        bool classic, long memoryBudgetBytes, ParallelOptions parallel, Action<int, int>? progress = null)
+    {
+        var n = sources.Count;
+        var rowsPerBand = (int)Math.Clamp(memoryBudgetBytes / Math.Max(1L, (long)n * width * 4 * 2), 1, height);
+        var image = new float[(long)width * height];
+        var classicImage = classic ? new float[(long)width * height] : null;
+        long fallbacks = 0, weightFallbacks = 0, empty = 0;
+        var bands = new float[n][];
+        for (var i = 0; i < n; i++) bands[i] = new float[(long)rowsPerBand * width];
+
+        for (var y0 = 0; y0 < height; y0 += rowsPerBand)
+        {
+            parallel.CancellationToken.ThrowIfCancellationRequested();
+            var rows = Math.Min(rowsPerBand, height - y0);
+            var band = y0;
+            Parallel.For(0, n, parallel, i =>
+            {
+                using var fits = FitsImage.Open(sources[i].Path);
+                if (fits.Width != width || fits.Height != height)
+                    throw new InvalidDataException($"{sources[i].Path} is {fits.Width}x{fits.Height}, expected {width}x{height}");
+                var span = bands[i].AsSpan(0, rows * width);
+                fits.ReadRows(sources[i].Plane, band, rows, span);
+                var scale = sources[i].Scale;
+                if (scale != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(span, scale, span);
+            });
+
+            Parallel.For(0, rows, parallel,
+                () => new Scratch(n, width),
+                (r, _, s) =>
+                {
+                    var y = band + r;
+                    for (var i = 0; i < n; i++) weights.FillRow(i, y, s.WeightRows[i], s.Columns);
+                    for (var x = 0; x < width; x++)
+                    {
+                        var offset = r * width + x;
+                        for (var i = 0; i < n; i++)
+                        {
+                            s.Values[i] = bands[i][offset];
+                            s.Weights[i] = s.WeightRows[i][x];
+                        }
+                        var (value, outcome) = SigmaClip.Combine(s.Values, s.Weights, s.Keep, clip);
+                        image[(long)y * width + x] = value;
+                        switch (outcome)
+                        {
+                            case CombineOutcome.RejectionFallback: s.Fallbacks++; break;
+                            case CombineOutcome.WeightFallback: s.WeightFallbacks++; break;
+                            case CombineOutcome.Empty: s.Empty++; break;
+                        }
+                        if (classicImage is not null)
+                        {
+                            s.Ones.AsSpan().Fill(1f);
+                            classicImage[(long)y * width + x] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip).Value;
+                        }
+                    }
+                    return s;
+                },
+                s =>
+                {
+                    Interlocked.Add(ref fallbacks, s.Fallbacks);
+                    Interlocked.Add(ref weightFallbacks, s.WeightFallbacks);
+                    Interlocked.Add(ref empty, s.Empty);
+                });
+            progress?.Invoke(Math.Min(height, y0 + rows), height);
+        }
+        return new StackResult(image, classicImage, fallbacks, weightFallbacks, empty);
+    }
+
+    private sealed class Scratch
+    {
+        public Scratch(int n, int width)
+        {
+            Values = new float[n];
+            Weights = new float[n];
+            Ones = new float[n];
+            Keep = new bool[n];
+            WeightRows = new float[n][];
+            for (var i = 0; i < n; i++) WeightRows[i] = new float[width];
+            Columns = new double[4096];
+        }
+
+        public float[] Values { get; }
+        public float[] Weights { get; }
+        public float[] Ones { get; }
+        public bool[] Keep { get; }
+        public float[][] WeightRows { get; }
+        public double[] Columns { get; }
+        public long Fallbacks;
+        public long WeightFallbacks;
+        public long Empty;
+    }
+}

@@ -1,0 +1,111 @@
+namespace TileCompile.Engine.Stacking;
+
+/// <summary>Per-pixel rejection settings (stacking.sigma_clip.*).</summary>
+/// <param name="Low">Lower threshold in sigmas.</param>
+/// <param name="High">Upper threshold in sigmas.</param>
+/// <param name="MaxIterations">Iterations.</param>
+/// <param name="MinFraction">Keep at least this fraction of samples, else fall back to the unclipped mean.</param>
+public sealed record SigmaClipOptions(double Low, double High, int MaxIterations, double MinFraction);
+
+/// <summary>Result of combining the samples of one pixel.</summary>
+public enum CombineOutcome
+{
+    /// <summary>Weighted mean of the samples kept by the rejection.</summary>
+    Clipped,
+    /// <summary>Too few samples survived the rejection: unclipped weighted mean.</summary>
+    RejectionFallback,
+    /// <summary>The weights summed to (almost) zero: plain mean of the valid samples.</summary>
+    WeightFallback,
+    /// <summary>No valid sample at all.</summary>
+    Empty,
+}
+
+/// <summary>
+/// Weighted mean with iterative sigma clipping: the centre is the weighted mean of the kept
+/// samples, the spread their standard deviation; outliers are only decided by the clipping, the
+/// estimate stays a weighted mean of normalized samples (linear).
+/// </summary>
+public static class SigmaClip
+{
+    /// <summary>
+    /// Combines <paramref name="values"/> (NaN = no data) with <paramref name="weights"/>;
+    /// <paramref name="keep"/> is scratch space of the same length.
+    /// </summary>
+    public static (float Value, CombineOutcome Outcome) Combine(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, Span<bool> keep, SigmaClipOptions? clip)
+    {
+        var valid = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            keep[i] = float.IsFinite(values[i]) && weights[i] > 0;
+            if (keep[i]) valid++;
+        }
+        if (valid == 0)
+        {
+            // Samples without weight still tell more than nothing.
+            double s = 0;
+            var n = 0;
+            for (var i = 0; i < values.Length; i++) if (float.IsFinite(values[i])) { s += values[i]; n++; }
+            return n == 0 ? (float.NaN, CombineOutcome.Empty) : ((float)(s / n), CombineOutcome.WeightFallback);
+        }
+
+        var outcome = CombineOutcome.Clipped;
+        if (clip is not null && valid >= 3)
+        {
+            var kept = valid;
+            for (var iteration = 0; iteration < clip.MaxIterations; iteration++)
+            {
+                double sw = 0, swv = 0;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (!keep[i]) continue;
+                    sw += weights[i];
+                    swv += weights[i] * values[i];
+                }
+                var mean = swv / sw;
+                double ss = 0;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (!keep[i]) continue;
+                    var d = values[i] - mean;
+                    ss += d * d;
+                }
+                var sigma = Math.Sqrt(ss / Math.Max(1, kept - 1));
+                if (sigma <= 0) break;
+                var lo = mean - clip.Low * sigma;
+                var hi = mean + clip.High * sigma;
+                var rejected = 0;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (keep[i] && (values[i] < lo || values[i] > hi))
+                    {
+                        keep[i] = false;
+                        rejected++;
+                    }
+                }
+                kept -= rejected;
+                if (rejected == 0) break;
+            }
+            if (kept < Math.Max(1, clip.MinFraction * valid))
+            {
+                for (var i = 0; i < values.Length; i++) keep[i] = float.IsFinite(values[i]) && weights[i] > 0;
+                outcome = CombineOutcome.RejectionFallback;
+            }
+        }
+
+        double tw = 0, twv = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!keep[i]) continue;
+            tw += weights[i];
+            twv += weights[i] * values[i];
+        }
+        if (tw < 1e-6)
+        {
+            double s = 0;
+            var n = 0;
+            for (var i = 0; i < values.Length; i++) if (keep[i]) { s += values[i]; n++; }
+            return ((float)(s / n), CombineOutcome.WeightFallback);
+        }
+        return ((float)(twv / tw), outcome);
+    }
+}
