@@ -38,13 +38,14 @@ public static class Cli
 
     private static Command DemoCommand()
     {
+        var runsDir = new Option<string>("--runs-dir") { Description = "Runs root.", DefaultValueFactory = _ => "runs" };
         var samplesDir = new Option<string>("--samples-dir") { Description = "Folder for the sample frames.", DefaultValueFactory = _ => Path.Combine("samples", "demo") };
         var frames = new Option<int>("--frames") { Description = "Number of sample frames.", DefaultValueFactory = _ => 40 };
         var sensor = new Option<string>("--sensor") { Description = "mono or rggb.", DefaultValueFactory = _ => "mono" };
         sensor.AcceptOnlyFromAmong("mono", "rggb");
         var json = JsonOption();
-        var command = new Command("demo", "Generate the built-in sample session and process it.") { samplesDir, frames, sensor, json };
-        command.SetAction(parse => Guard(parse.GetValue(json), () =>
+        var command = new Command("demo", "Generate the built-in sample session and stack it end to end.") { runsDir, samplesDir, frames, sensor, json };
+        command.SetAction((parse, token) => GuardAsync(parse.GetValue(json), async () =>
         {
             var samples = Path.GetFullPath(parse.GetValue(samplesDir)!);
             var options = new SampleSkyOptions
@@ -53,31 +54,19 @@ public static class Cli
                 Sensor = parse.GetValue(sensor) == "rggb" ? SampleSensor.Rggb : SampleSensor.Mono,
             };
             var watch = Stopwatch.StartNew();
-            var truth = SampleSkyGenerator.Generate(options, samples);
-            var generated = watch.Elapsed.TotalSeconds;
-            var scan = InputScanner.Scan(InputScanner.FindFrames(samples, TileConfig.Default.Get(ConfigKeys.Input.Pattern)),
-                TileConfig.Default.Get(ConfigKeys.Assumptions.ExposureTolerancePercent));
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(new
-                {
-                    samples_dir = samples,
-                    frames = truth.Frames.Count,
-                    stars = truth.Stars.Count,
-                    usable_frames = scan.Frames.Count,
-                    excluded = scan.Excluded.Select(e => new { frame = Path.GetFileName(e.Path), reason = e.Reason }),
-                    summary = scan.Summary,
-                    seconds = generated,
-                }, Json));
-            }
-            else
-            {
+            var truth = SampleSkyGenerator.Generate(options, samples, cancellationToken: token);
+            if (!parse.GetValue(json))
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Generated {truth.Frames.Count} {options.Sensor.ToString().ToLowerInvariant()} frames of {options.Width}x{options.Height} with {truth.Stars.Count} stars in {samples} ({generated:0.0} s)."));
-                Console.WriteLine($"Input scan: {scan.Summary}; {scan.Excluded.Count} excluded.");
-                Console.WriteLine($"Ground truth: {Path.Combine(samples, SampleTruth.FileName)}");
-            }
-            return 0;
+                    $"Generated {truth.Frames.Count} {options.Sensor.ToString().ToLowerInvariant()} frames of {options.Width}x{options.Height} with {truth.Stars.Count} stars in {samples} ({watch.Elapsed.TotalSeconds:0.0} s)."));
+            var runner = StandardPhases.Runner();
+            using var printer = new EventPrinter(parse.GetValue(json));
+            runner.EventWritten += printer.Print;
+            var outcome = await Task.Run(() => runner.Start(new StartRequest
+            {
+                InputDir = samples,
+                RunsRoot = Path.GetFullPath(parse.GetValue(runsDir)!),
+            }, token), CancellationToken.None);
+            return printer.Finish(outcome);
         }));
         return command;
     }

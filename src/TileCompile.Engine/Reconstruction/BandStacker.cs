@@ -84,7 +84,7 @@ public static class BandStacker
                             s.Values[i] = bands[i][offset];
                             s.Weights[i] = s.WeightRows[i][x];
                         }
-                        var (value, outcome) = SigmaClip.Combine(s.Values, s.Weights, s.Keep, clip);
+                        var (value, outcome) = SigmaClip.Combine(s.Values, s.Weights, s.Keep, clip, s.Sorted);
                         image[(long)y * width + x] = value;
                         switch (outcome)
                         {
@@ -95,7 +95,7 @@ public static class BandStacker
                         if (classicImage is not null)
                         {
                             s.Ones.AsSpan().Fill(1f);
-                            classicImage[(long)y * width + x] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip).Value;
+                            classicImage[(long)y * width + x] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip, s.Sorted).Value;
                         }
                     }
                     return s;
@@ -119,6 +119,7 @@ public static class BandStacker
             Weights = new float[n];
             Ones = new float[n];
             Keep = new bool[n];
+            Sorted = new float[n];
             WeightRows = new float[n][];
             for (var i = 0; i < n; i++) WeightRows[i] = new float[width];
             Columns = new double[4096];
@@ -128,6 +129,7 @@ public static class BandStacker
         public float[] Weights { get; }
         public float[] Ones { get; }
         public bool[] Keep { get; }
+        public float[] Sorted { get; }
         public float[][] WeightRows { get; }
         public double[] Columns { get; }
         public long Fallbacks;

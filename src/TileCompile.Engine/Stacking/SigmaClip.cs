@@ -21,9 +21,10 @@ public enum CombineOutcome
 }
 
 /// <summary>
-/// Weighted mean with iterative sigma clipping: the centre is the weighted mean of the kept
-/// samples, the spread their standard deviation; outliers are only decided by the clipping, the
-/// estimate stays a weighted mean of normalized samples (linear).
+/// Weighted mean with iterative sigma clipping. The clipping centre is the median of the kept
+/// samples and the spread their standard deviation about it, so one heavily weighted outlier
+/// (a hot pixel or trail in a favoured frame) cannot drag the centre towards itself. Clipping only
+/// decides which samples count; the estimate stays a weighted mean of normalized samples (linear).
 /// </summary>
 public static class SigmaClip
 {
@@ -31,7 +32,8 @@ public static class SigmaClip
     /// Combines <paramref name="values"/> (NaN = no data) with <paramref name="weights"/>;
     /// <paramref name="keep"/> is scratch space of the same length.
     /// </summary>
-    public static (float Value, CombineOutcome Outcome) Combine(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, Span<bool> keep, SigmaClipOptions? clip)
+    public static (float Value, CombineOutcome Outcome) Combine(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, Span<bool> keep, SigmaClipOptions? clip,
+        Span<float> scratch = default)
     {
         var valid = 0;
         for (var i = 0; i < values.Length; i++)
@@ -54,14 +56,7 @@ public static class SigmaClip
             var kept = valid;
             for (var iteration = 0; iteration < clip.MaxIterations; iteration++)
             {
-                double sw = 0, swv = 0;
-                for (var i = 0; i < values.Length; i++)
-                {
-                    if (!keep[i]) continue;
-                    sw += weights[i];
-                    swv += weights[i] * values[i];
-                }
-                var mean = swv / sw;
+                var mean = MedianOfKept(values, keep, kept, scratch);
                 double ss = 0;
                 for (var i = 0; i < values.Length; i++)
                 {
@@ -107,5 +102,14 @@ public static class SigmaClip
             return ((float)(s / n), CombineOutcome.WeightFallback);
         }
         return ((float)(twv / tw), outcome);
+    }
+
+    private static double MedianOfKept(ReadOnlySpan<float> values, ReadOnlySpan<bool> keep, int kept, Span<float> scratch)
+    {
+        var buffer = scratch.Length >= kept ? scratch[..kept] : new float[kept];
+        var n = 0;
+        for (var i = 0; i < values.Length; i++) if (keep[i]) buffer[n++] = values[i];
+        buffer.Sort();
+        return n % 2 == 1 ? buffer[n / 2] : 0.5 * (buffer[n / 2 - 1] + buffer[n / 2]);
     }
 }

@@ -89,6 +89,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             var result = RegisterFrame(context, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
                 interpolation, out var artifacts);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
+            PipelineRunner.Fault($"phase1:frame{i}");
             results[i] = result;
             if (result.Status != "ok") context.Warn("frame_excluded", $"{frame.File} excluded from registration: {result.Reason}", frame.File);
             context.FrameProcessed(i, frames.Count, frame.File);
