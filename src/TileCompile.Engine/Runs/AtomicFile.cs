@@ -9,7 +9,7 @@ public static class AtomicFile
     public const string PartialMarker = ".partial-";
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> through a temporary file, flushed to disk, then renamed.</summary>
-    public static void Write(string path, ReadOnlySpan<byte> bytes)
+    public static void Write(string path, ReadOnlySpan<byte> bytes, Action? beforeRename = null)
     {
         var temp = TempName(path);
         try
@@ -19,6 +19,7 @@ public static class AtomicFile
                 s.Write(bytes);
                 s.Flush(flushToDisk: true);
             }
+            beforeRename?.Invoke();
             File.Move(temp, path, overwrite: true);
         }
         catch

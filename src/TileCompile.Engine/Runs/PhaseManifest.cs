@@ -88,6 +88,6 @@ public sealed record PhaseManifest
     public void Save(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, Json));
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, Json), () => Pipeline.PipelineRunner.Fault($"manifest{Phase}:before_rename"));
     }
 }
