@@ -11,9 +11,15 @@
     FormatsToProcess     = @('module/TileCompile.format.ps1xml')
     TypesToProcess       = @('module/TileCompile.types.ps1xml')
     CmdletsToExport      = @(
-        'New-TileSampleData'
+        'Start-TileRun'
+        'Resume-TileRun'
+        'Get-TileRun'
+        'Get-TileRunEvent'
+        'Stop-TileRun'
+        'Remove-TileRun'
         'New-TileRunConfig'
         'Test-TileRunConfig'
+        'New-TileSampleData'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

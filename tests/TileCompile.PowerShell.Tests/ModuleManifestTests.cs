@@ -5,7 +5,11 @@ namespace TileCompile.PowerShell.Tests;
 
 public class ModuleManifestTests
 {
-    private static readonly string[] Cmdlets = { "New-TileRunConfig", "New-TileSampleData", "Test-TileRunConfig" };
+    internal static readonly string[] Cmdlets =
+    {
+        "Get-TileRun", "Get-TileRunEvent", "New-TileRunConfig", "New-TileSampleData", "Remove-TileRun", "Resume-TileRun", "Start-TileRun",
+        "Stop-TileRun", "Test-TileRunConfig",
+    };
 
     [Fact]
     public void ManifestPassesTestModuleManifest()

@@ -9,11 +9,12 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public PowerShellSession(bool import = true)
+    public PowerShellSession(bool import = true, CapturingHost? host = null)
     {
         var state = InitialSessionState.CreateDefault2();
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
         _runspace.Open();
+        if (host is not null) RunAllowingErrors("$PSStyle.OutputRendering = 'PlainText'");
         if (import) Run($"Import-Module '{ManifestPath}' -ErrorAction Stop");
     }
 

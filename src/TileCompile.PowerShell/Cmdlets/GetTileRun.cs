@@ -1,0 +1,96 @@
+using System.Management.Automation;
+using TileCompile.PowerShell;
+using TileCompile.PowerShell.Internal;
+
+namespace TileCompile;
+
+/// <summary>
+/// <para type="synopsis">Lists runs, newest first, with their status, phase, frames and how to resume them.</para>
+/// <para type="description">Reads the runs under the runs root (./runs by default). Status comes from each run's event log and
+/// lock: Running, Completed, Failed, Cancelled or Interrupted (a crash or kill). Filter by status, start time, id pattern
+/// or count; -Detailed (or -Path) adds the state of every phase.</para>
+/// </summary>
+/// <example>
+/// <code>Get-TileRun</code>
+/// <para>Lists every run under ./runs.</para>
+/// </example>
+/// <example>
+/// <code>Get-TileRun -Status Failed, Interrupted -Since (Get-Date).AddDays(-7)</code>
+/// <para>Runs of the last week that can be resumed.</para>
+/// </example>
+/// <example>
+/// <code>(Get-TileRun -Newest 1 -Detailed).Phases | Format-Table Phase, Status, Duration</code>
+/// <para>The phases of the newest run.</para>
+/// </example>
+[Cmdlet(VerbsCommon.Get, "TileRun", DefaultParameterSetName = ListSet)]
+[OutputType(typeof(TileRun))]
+public sealed class GetTileRun : RunCmdletBase
+{
+    private const string ListSet = "List";
+    private const string PathSet = "Path";
+
+    /// <summary><para type="description">Run id or wildcard pattern (tab completes).</para></summary>
+    [Parameter(Position = 0, ParameterSetName = ListSet)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
+    [SupportsWildcards]
+    public string? RunId { get; set; }
+
+    /// <summary><para type="description">A run directory.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Folder that holds run directories; default ./runs.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public string? RunsRoot { get; set; }
+
+    /// <summary><para type="description">Only runs with these statuses.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public TileRunStatus[]? Status { get; set; }
+
+    /// <summary><para type="description">Only runs started at or after this time.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public DateTime? Since { get; set; }
+
+    /// <summary><para type="description">Only runs started before this time.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public DateTime? Until { get; set; }
+
+    /// <summary><para type="description">Only the newest N runs.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Newest { get; set; }
+
+    /// <summary><para type="description">Include every phase's state (reads each run's event log).</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public SwitchParameter Detailed { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == PathSet)
+        {
+            foreach (var p in Path)
+            {
+                var dir = Resolve(p);
+                try
+                {
+                    WriteObject(RunBridge.Translate(() => RunBridge.Get(dir)));
+                }
+                catch (TileOperationException e)
+                {
+                    WriteTileError(e, dir);
+                }
+            }
+            return;
+        }
+        var root = RunsRootOrDefault(RunsRoot);
+        var runs = RunBridge.Translate(() => RunBridge.List(root, RunId, Status, Since, Until, Newest, Detailed));
+        if (runs.Count == 0 && RunId is { } id && !WildcardPattern.ContainsWildcardCharacters(id))
+        {
+            WriteError(new TileOperationException("RunNotFound", ErrorCategory.ObjectNotFound, $"no run '{id}' under {root}").ToErrorRecord(id));
+            return;
+        }
+        foreach (var run in runs) WriteObject(run);
+    }
+}

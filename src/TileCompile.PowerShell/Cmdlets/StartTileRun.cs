@@ -1,0 +1,95 @@
+using System.Management.Automation;
+using TileCompile.PowerShell;
+using TileCompile.PowerShell.Internal;
+
+namespace TileCompile;
+
+/// <summary>
+/// <para type="synopsis">Starts a run that stacks a folder of FITS light frames.</para>
+/// <para type="description">Creates a run directory under the runs root (./runs by default) with a frozen config.yaml,
+/// an append-only event log and per-phase artifacts, and runs phases 0 to 10. Events are written to the pipeline as they
+/// happen (phase ends, warnings, the run's end); progress shows the phase, frame counts and time remaining. Ctrl+C stops
+/// the run cleanly: it ends as Cancelled and Resume-TileRun continues it.</para>
+/// </summary>
+/// <example>
+/// <code>Start-TileRun -InputPath ./lights</code>
+/// <para>Stacks every FITS frame in ./lights with the default configuration; the run goes to ./runs.</para>
+/// </example>
+/// <example>
+/// <code>Start-TileRun ./lights -ConfigPath ./night.yaml -RunId m42-night1 -PassThru | Select-Object -Last 1</code>
+/// <para>Uses a configuration file and a chosen run name, and returns the finished run.</para>
+/// </example>
+/// <example>
+/// <code>Start-ThreadJob { Start-TileRun ~/lights -RunsRoot ~/runs }</code>
+/// <para>Runs in the background; follow it with Get-TileRun -RunsRoot ~/runs -Newest 1 | Get-TileRunEvent -Follow.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Start, "TileRun", SupportsShouldProcess = true)]
+[OutputType(typeof(TileRunEvent), typeof(TileRun))]
+public sealed class StartTileRun : RunCmdletBase
+{
+    /// <summary><para type="description">Folder with the light frames.</para></summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string InputPath { get; set; } = "";
+
+    /// <summary><para type="description">Configuration file (see New-TileRunConfig); default: built-in defaults.</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ConfigPath { get; set; }
+
+    /// <summary><para type="description">Folder that holds run directories; default ./runs under the current location.</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RunsRoot { get; set; }
+
+    /// <summary><para type="description">Name of the run directory instead of a generated id.</para></summary>
+    [Parameter]
+    [ValidatePattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    public string? RunId { get; set; }
+
+    /// <summary><para type="description">File pattern(s), ';'-separated (default *.fit;*.fits;*.fts;*.fz).</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Pattern { get; set; }
+
+    /// <summary><para type="description">Resume the latest failed or interrupted run of the same input and configuration instead of starting a new one.</para></summary>
+    [Parameter]
+    public SwitchParameter ResumeIfFailed { get; set; }
+
+    /// <summary><para type="description">Always start a new run, even when the configuration asks for auto-resume.</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary><para type="description">Worker threads (0 = one per core). Results never depend on it.</para></summary>
+    [Parameter]
+    [ValidateRange(0, 256)]
+    public int ThrottleLimit { get; set; }
+
+    /// <summary><para type="description">Also output the finished run (a TileRun) at the end.</para></summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var input = Resolve(InputPath);
+        var config = ConfigPath is null ? null : Resolve(ConfigPath);
+        var root = RunsRootOrDefault(RunsRoot);
+        if (!ShouldProcess(input, $"Stack the frames into a new run under {root}")) return;
+        try
+        {
+            var outcome = RunEngine($"Start-TileRun {Path.GetFileName(input)}", (emit, token) =>
+                RunBridge.Translate(() => RunBridge.Start(input, config, root, RunId, Pattern, ResumeIfFailed, Force, ThrottleLimit, emit, token)));
+            if (outcome is null) return;
+            var run = RunBridge.Translate(() => RunBridge.Get(outcome.RunDir));
+            if (outcome.Status == "error")
+                WriteError(new TileOperationException("PhaseFailed", ErrorCategory.InvalidResult,
+                    $"run {run.RunId} failed at phase {(int?)run.Phase} {run.PhaseName}: {outcome.Error}. Resume it with: {run.ResumeCommand}").ToErrorRecord(run));
+            if (PassThru) WriteObject(run);
+        }
+        catch (TileOperationException e)
+        {
+            WriteTileError(e, input);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using TileCompile.PowerShell;
+using TileCompile.PowerShell.Internal;
+
+namespace TileCompile;
+
+/// <summary>
+/// <para type="synopsis">Asks a running run to stop; it ends as Cancelled and can be resumed.</para>
+/// <para type="description">Works across processes and sessions: the process working on the run notices the request within a
+/// fraction of a second, ends the current phase as cancelled, and releases the run.</para>
+/// </summary>
+/// <example>
+/// <code>Get-TileRun -Status Running | Stop-TileRun</code>
+/// <para>Stops every running run.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Stop, "TileRun", SupportsShouldProcess = true)]
+[OutputType(typeof(TileRun))]
+public sealed class StopTileRun : RunCmdletBase
+{
+    /// <summary><para type="description">Run directory; binds from the Path of pipeline objects.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    /// <summary><para type="description">Output the run after the request.</para></summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var dir = Resolve(Path);
+        if (!ShouldProcess(dir, "Stop the run")) return;
+        try
+        {
+            RunBridge.Translate(() =>
+            {
+                RunBridge.Stop(dir);
+                return 0;
+            });
+            if (PassThru) WriteObject(RunBridge.Translate(() => RunBridge.Get(dir)));
+        }
+        catch (TileOperationException e)
+        {
+            WriteTileError(e, dir);
+        }
+    }
+}

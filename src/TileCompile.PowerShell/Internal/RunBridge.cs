@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using TileCompile.Engine.Config;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Runs;
+
+namespace TileCompile.PowerShell.Internal;
+
+/// <summary>Run lifecycle calls into the engine, returning cmdlet-assembly objects only.</summary>
+internal static class RunBridge
+{
+    public static T Translate<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (TileRunException e)
+        {
+            throw new TileOperationException(e.ErrorId, Category(e.ErrorId), e.Message, e);
+        }
+        catch (ConfigValidationException e)
+        {
+            throw new TileOperationException(RunErrorIds.ConfigInvalid, ErrorCategory.InvalidData, e.Message, e);
+        }
+        catch (FitsFormatException e)
+        {
+            throw new TileOperationException("FitsFormat", ErrorCategory.InvalidData, e.Message, e);
+        }
+        catch (IOException e)
+        {
+            throw new TileOperationException("IOError", ErrorCategory.WriteError, e.Message, e);
+        }
+    }
+
+    private static ErrorCategory Category(string id) => id switch
+    {
+        RunErrorIds.RunNotFound or RunErrorIds.InputNotFound => ErrorCategory.ObjectNotFound,
+        RunErrorIds.ConfigMissing => ErrorCategory.ObjectNotFound,
+        RunErrorIds.ConfigInvalid => ErrorCategory.InvalidData,
+        RunErrorIds.ArtifactsMissing => ErrorCategory.InvalidData,
+        RunErrorIds.InvalidPhase => ErrorCategory.InvalidArgument,
+        RunErrorIds.RunBusy => ErrorCategory.ResourceBusy,
+        RunErrorIds.AlreadyCompleted => ErrorCategory.InvalidOperation,
+        RunErrorIds.InputChanged => ErrorCategory.InvalidData,
+        RunErrorIds.RunExists => ErrorCategory.ResourceExists,
+        "RunNotRunning" => ErrorCategory.InvalidOperation,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    public static string DefaultRunsRoot(string currentDirectory) => RunCatalog.DefaultRoot(currentDirectory);
+
+    public static bool IsRunDirectory(string path) => File.Exists(Path.Combine(path, "run.json"));
+
+    public static IReadOnlyList<string> RunIds(string runsRoot) => RunCatalog.RecentIds(runsRoot, 500);
+
+    public static List<TileRun> List(string runsRoot, string? idPattern, TileRunStatus[]? status, DateTime? since, DateTime? until, int? newest, bool detailed)
+    {
+        var query = new RunQuery
+        {
+            IdPattern = idPattern,
+            Status = status?.Select(s => (RunStatusKind)(int)s).ToList(),
+            Since = since is { } s1 ? new DateTimeOffset(s1) : null,
+            Until = until is { } u ? new DateTimeOffset(u) : null,
+            Newest = newest,
+        };
+        return RunCatalog.List(runsRoot, query).Select(r => detailed ? Get(r.Path) : ToTileRun(r)).ToList();
+    }
+
+    public static TileRun Get(string runDir)
+    {
+        if (!IsRunDirectory(runDir))
+            throw new TileOperationException(RunErrorIds.RunNotFound, ErrorCategory.ObjectNotFound, $"'{runDir}' is not a run directory (no run.json).");
+        var snapshot = RunStatusReader.Read(runDir);
+        var quick = RunCatalog.Quick(runDir);
+        return ToTileRun(snapshot with { SizeBytes = RunMaintenance.SizeOnDisk(runDir), FramesUsed = quick?.FramesUsed, FramesExcluded = quick?.FramesExcluded });
+    }
+
+    private static TileRun ToTileRun(RunSnapshot s) => new()
+    {
+        RunId = s.RunId,
+        Path = s.Path,
+        Status = (TileRunStatus)(int)s.Status,
+        Phase = s.Phase is { } p ? (TilePhase)p : null,
+        PhaseName = s.PhaseName,
+        Started = s.Started?.LocalDateTime,
+        Ended = s.Ended?.LocalDateTime,
+        Duration = s.Duration,
+        FrameCount = s.FrameCount,
+        FramesUsed = s.FramesUsed,
+        FramesExcluded = s.FramesExcluded,
+        OutputPath = s.OutputPath,
+        ResumeCount = s.ResumeCount,
+        Error = s.Error,
+        CompletedPhases = s.Phases.Count > 0 ? s.Phases.Count(p => p.HasManifest) : s.CompletedPhases,
+        SizeOnDisk = s.SizeBytes,
+        Phases = s.Phases.Select(p => new TilePhaseState
+        {
+            RunId = s.RunId,
+            Path = s.Path,
+            Phase = (TilePhase)p.Phase,
+            Status = p.Status,
+            Duration = p.DurationSeconds is { } d ? TimeSpan.FromSeconds(d) : null,
+            Detail = p.Detail,
+            Complete = p.HasManifest,
+        }).ToArray(),
+        InputPath = s.InputDir,
+        ResumeCommand = s.Status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted
+            ? $"Resume-TileRun -Path '{s.Path}'" : null,
+        HeldBy = s.LockHolder?.Describe(),
+    };
+
+    public static List<TileRunEvent> Events(string runDir)
+    {
+        var paths = new RunPaths(runDir);
+        if (!File.Exists(paths.RunJson))
+            throw new TileOperationException(RunErrorIds.RunNotFound, ErrorCategory.ObjectNotFound, $"'{runDir}' is not a run directory (no run.json).");
+        return EventLogReader.ReadAll(paths.Events).Select(e => ToEvent(e, paths.Root)).ToList();
+    }
+
+    public static IEnumerable<TileRunEvent> Follow(string runDir, CancellationToken token)
+    {
+        var paths = new RunPaths(runDir);
+        var stream = EventLogReader.Follow(paths.Events, last => last?.Type == "run_end" && !RunLock.IsHeldByLiveProcess(paths.Lock), token);
+        var e = stream.GetAsyncEnumerator(token);
+        try
+        {
+            while (true)
+            {
+                bool next;
+                try
+                {
+                    next = e.MoveNextAsync().AsTask().GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException)
+                {
+                    yield break;
+                }
+                if (!next) yield break;
+                yield return ToEvent(e.Current, paths.Root);
+            }
+        }
+        finally
+        {
+            e.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    public static TileRunEvent ToEvent(RunEvent e, string runDir)
+    {
+        TilePhase? phase = e.Phase is { } p && p is >= 0 and <= 10 ? (TilePhase)p : null;
+        var ts = e.Timestamp.LocalDateTime;
+        TimeSpan? Seconds(string name) => e.Number(name) is { } d ? TimeSpan.FromSeconds(d) : null;
+        return e.Type switch
+        {
+            "run_start" => new TileRunStartEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                InputPath = e.String("input_dir"), Frames = (int)(e.Number("frames") ?? 0), ConfigHash = e.String("config_hash"),
+                EngineVersion = e.String("engine_version"), Host = e.String("host"),
+                Message = $"{e.Number("frames")} frames from {e.String("input_dir")}",
+            },
+            "run_resume" => new TileRunResumeEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                FromPhase = e.Number("from_phase") is { } f ? (TilePhase)(int)f : null, Mode = e.String("mode"), PreviousStatus = e.String("previous_status"),
+                Message = $"resume ({e.String("mode")}) of a {e.String("previous_status")} run",
+            },
+            "phase_start" => new TilePhaseStartEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                Phase = phase, PhaseName = e.PhaseName,
+            },
+            "phase_progress" => new TilePhaseProgressEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                Phase = phase, PhaseName = e.PhaseName, Current = e.Number("current") ?? 0, Total = e.Number("total") ?? 0,
+                Progress = e.Number("progress") ?? 0, Substep = e.String("substep"),
+            },
+            "frame_processed" => new TileFrameProcessedEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                Phase = phase, PhaseName = e.PhaseName, FrameIndex = (int)(e.Number("frame_idx") ?? 0), TotalFrames = (int)(e.Number("total_frames") ?? 0),
+                FrameName = e.String("frame_name"), Message = e.String("frame_name"),
+            },
+            "phase_end" => new TilePhaseEndEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                Phase = phase, PhaseName = e.PhaseName, Status = e.Status, Duration = Seconds("duration_s"), Reason = e.String("reason"),
+                ResumeFrom = e.Number("resume_from") is { } r ? (TilePhase)(int)r : null,
+                ErrorType = (e.Fields["error"] as JsonObject)?["type"]?.GetValue<string>(),
+                Message = e.Status == "skipped" ? e.String("reason") : e.Message,
+            },
+            "warning" => new TileWarningEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                Phase = phase, PhaseName = phase?.ToString(), Message = e.Message, Code = e.String("code"), FrameName = e.String("frame_name"),
+            },
+            "run_end" => new TileRunEndEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
+                Status = e.Status, Success = e.Fields["success"]?.GetValue<bool>() ?? false, Duration = Seconds("duration_s"),
+                Output = e.String("output"), Message = e.String("error") ?? e.String("output"),
+            },
+            _ => new TileRunEvent
+            {
+                RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json, Phase = phase,
+            },
+        };
+    }
+
+    public sealed record Outcome(string RunDir, string Status, string? Error, string? Output);
+
+    public static Outcome Start(string inputDir, string? config, string runsRoot, string? runId, string? pattern, bool resume, bool force,
+        int threads, Action<TileRunEvent> onEvent, CancellationToken token)
+    {
+        var runner = StandardPhases.Runner();
+        string? dir = null;
+        runner.EventWritten += e =>
+        {
+            dir ??= Path.Combine(runsRoot, e.RunId);
+            onEvent(ToEvent(e, dir));
+        };
+        var outcome = runner.Start(new StartRequest
+        {
+            InputDir = inputDir, ConfigPath = config, RunsRoot = runsRoot, RunId = runId, Pattern = pattern,
+            ResumeIfPossible = resume, ForceNew = force, Parallelism = threads,
+        }, token);
+        return new Outcome(outcome.RunDir, outcome.Status, outcome.Error, outcome.Output);
+    }
+
+    public static Outcome Resume(string runDir, TilePhase? fromPhase, bool force, bool onlyFailedFrames, int threads, Action<TileRunEvent> onEvent,
+        CancellationToken token)
+    {
+        var runner = StandardPhases.Runner();
+        runner.EventWritten += e => onEvent(ToEvent(e, runDir));
+        var outcome = runner.Resume(new ResumeRequest
+        {
+            RunDir = runDir,
+            FromPhase = fromPhase is { } p ? ((int)p).ToString(CultureInfo.InvariantCulture) : null,
+            Force = force,
+            OnlyFailedFrames = onlyFailedFrames,
+            Parallelism = threads,
+        }, token);
+        return new Outcome(outcome.RunDir, outcome.Status, outcome.Error, outcome.Output);
+    }
+
+    public static List<TileResumePlanStep> Plan(string runDir, TilePhase? fromPhase, bool force)
+    {
+        var plan = StandardPhases.Runner().PlanResume(new ResumeRequest
+        {
+            RunDir = runDir,
+            FromPhase = fromPhase is { } p ? ((int)p).ToString(CultureInfo.InvariantCulture) : null,
+            Force = force,
+        });
+        return plan.Phases.Select(d => new TileResumePlanStep
+        {
+            RunId = plan.RunId,
+            Path = plan.RunDir,
+            Phase = (TilePhase)(int)d.Phase,
+            Action = d.Action switch { PhaseAction.Skip => "skip", PhaseAction.Run => "run", _ => "run unless unchanged" },
+            Reason = d.Reason,
+            Detail = d.Detail,
+        }).ToList();
+    }
+
+    public static void Stop(string runDir) => RunMaintenance.RequestStop(runDir);
+
+    public static long Prune(string runDir) => RunMaintenance.PruneIntermediates(runDir);
+
+    public static long IntermediateBytes(string runDir) => RunMaintenance.IntermediateBytes(runDir);
+
+    public static void Delete(string runDir) => RunMaintenance.Delete(runDir);
+}

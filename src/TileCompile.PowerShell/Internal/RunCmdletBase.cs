@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace TileCompile.PowerShell.Internal;
+
+/// <summary>
+/// Shared plumbing of the run cmdlets: paths resolved against PowerShell's current location, the
+/// default runs root, and running the engine on a worker thread while the pipeline thread writes
+/// its events, progress and errors (only that thread may).
+/// </summary>
+public abstract class RunCmdletBase : PSCmdlet
+{
+    private readonly CancellationTokenSource _cancel = new();
+    private volatile bool _stopping;
+
+    /// <summary>Resolves a path the way PowerShell users expect: relative to the current location.</summary>
+    protected string Resolve(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>The runs root: the parameter if given, else ./runs under the current location.</summary>
+    protected string RunsRootOrDefault(string? runsRoot) =>
+        runsRoot is { Length: > 0 } ? Resolve(runsRoot) : RunBridge.DefaultRunsRoot(SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+
+    /// <summary>Token cancelled by Ctrl+C (StopProcessing).</summary>
+    protected CancellationToken StopToken => _cancel.Token;
+
+    /// <inheritdoc />
+    protected override void StopProcessing()
+    {
+        _stopping = true;
+        _cancel.Cancel();
+    }
+
+    /// <summary>Writes a non-terminating error for an engine failure.</summary>
+    private protected void WriteTileError(Exception e, object? target)
+    {
+        if (e is TileOperationException t) WriteError(t.ToErrorRecord(target));
+        else WriteError(new ErrorRecord(e, "UnexpectedError", ErrorCategory.NotSpecified, target));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a worker thread. Its events are queued and written here:
+    /// progress for phase_progress and frame_processed, objects for the rest. Returns the outcome,
+    /// or null when the user pressed Ctrl+C (the engine still ends the run cleanly, as cancelled).
+    /// </summary>
+    private protected RunBridge.Outcome? RunEngine(string activity, Func<Action<TileRunEvent>, CancellationToken, RunBridge.Outcome> work)
+    {
+        using var queue = new BlockingCollection<TileRunEvent>();
+        var task = Task.Run(() =>
+        {
+            try
+            {
+                return work(queue.Add, _cancel.Token);
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        });
+        var tracker = new ProgressTracker(activity);
+        try
+        {
+            foreach (var e in queue.GetConsumingEnumerable())
+            {
+                if (_stopping) continue;
+                switch (e)
+                {
+                    case TilePhaseProgressEvent or TileFrameProcessedEvent:
+                        foreach (var record in tracker.Update(e)) WriteProgress(record);
+                        break;
+                    case TilePhaseStartEvent start:
+                        foreach (var record in tracker.Update(start)) WriteProgress(record);
+                        WriteVerbose($"phase {(int)start.Phase!} {start.PhaseName} started");
+                        break;
+                    default:
+                        WriteObject(e);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            if (!_stopping) foreach (var record in tracker.Complete()) WriteProgress(record);
+        }
+        try
+        {
+            var outcome = task.GetAwaiter().GetResult();
+            return _stopping ? null : outcome;
+        }
+        catch (TileOperationException) when (_stopping)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Turns phase events into parent (run) and child (phase) progress records with time remaining.</summary>
+    private sealed class ProgressTracker(string activity)
+    {
+        private readonly ProgressRecord _run = new(1, activity, "starting");
+        private ProgressRecord? _phase;
+        private readonly Stopwatch _phaseClock = new();
+
+        public IEnumerable<ProgressRecord> Update(TileRunEvent e)
+        {
+            var phase = e.Phase is { } p ? (int)p : 0;
+            _run.StatusDescription = $"phase {phase} of 10: {e.PhaseName}";
+            _run.PercentComplete = Math.Clamp(phase * 100 / 11, 0, 100);
+            yield return _run;
+            if (e is TilePhaseStartEvent)
+            {
+                _phase = new ProgressRecord(2, e.PhaseName ?? "phase", "starting") { ParentActivityId = 1 };
+                _phaseClock.Restart();
+                yield break;
+            }
+            _phase ??= new ProgressRecord(2, e.PhaseName ?? "phase", "working") { ParentActivityId = 1 };
+            var (current, total) = e switch
+            {
+                TilePhaseProgressEvent pe => (pe.Current, pe.Total),
+                TileFrameProcessedEvent fe => ((double)fe.FrameIndex + 1, (double)fe.TotalFrames),
+                _ => (0d, 0d),
+            };
+            if (total > 0)
+            {
+                var fraction = Math.Clamp(current / total, 0, 1);
+                _phase.PercentComplete = (int)(fraction * 100);
+                _phase.StatusDescription = e is TileFrameProcessedEvent f ? $"frame {current:0} of {total:0}: {f.FrameName}" : $"{current:0} of {total:0}";
+                if (fraction > 0.02) _phase.SecondsRemaining = (int)(_phaseClock.Elapsed.TotalSeconds * (1 - fraction) / fraction);
+            }
+            yield return _phase;
+        }
+
+        public IEnumerable<ProgressRecord> Complete()
+        {
+            if (_phase is not null)
+            {
+                _phase.RecordType = ProgressRecordType.Completed;
+                yield return _phase;
+            }
+            _run.RecordType = ProgressRecordType.Completed;
+            yield return _run;
+        }
+    }
+}
