@@ -60,7 +60,7 @@ public sealed class LockLostException : Exception
 public sealed class RunLock : IDisposable
 {
     /// <summary>Heartbeat period.</summary>
-    public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(10);
+    public static TimeSpan HeartbeatPeriod { get; internal set; } = TimeSpan.FromSeconds(10);
     /// <summary>A lock from another host without heartbeat for this long is stale.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
@@ -151,7 +151,14 @@ public sealed class RunLock : IDisposable
     /// <summary>Throws <see cref="LockLostException"/> when the lock file no longer carries our token (fencing before commits).</summary>
     public void EnsureHeld()
     {
-        var current = ReadHolder(_path);
+        LockHolder? current;
+        // Our own heartbeat rewrites the file under this gate, so it cannot be caught half-written here.
+        lock (_gate) current = ReadHolder(_path);
+        for (var retry = 0; current is null && File.Exists(_path) && retry < 5; retry++)
+        {
+            Thread.Sleep(20);
+            lock (_gate) current = ReadHolder(_path);
+        }
         if (current?.Token != _holder.Token)
             throw new LockLostException($"the run lock was taken over by {current?.Describe() ?? "another process"}; this process stops without committing");
     }

@@ -22,6 +22,24 @@ public class LockTests
     }
 
     [Fact]
+    public void FencingNeverMistakesOurOwnHeartbeatForATakeover()
+    {
+        using var dir = new TempDirectory();
+        var period = RunLock.HeartbeatPeriod;
+        RunLock.HeartbeatPeriod = TimeSpan.FromMilliseconds(1);
+        try
+        {
+            using var held = RunLock.Acquire(dir.File("run.lock"), "run");
+            var until = DateTime.UtcNow.AddSeconds(2);
+            while (DateTime.UtcNow < until) held.EnsureHeld();
+        }
+        finally
+        {
+            RunLock.HeartbeatPeriod = period;
+        }
+    }
+
+    [Fact]
     public void ALockLeftByADeadProcessIsTakenOver()
     {
         using var dir = new TempDirectory();

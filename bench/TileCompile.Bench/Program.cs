@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TileCompile.Engine;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Runs;
+using TileCompile.Engine.Samples;
+
+// End-to-end benchmark: generates a preset dataset with the sample generator, measures the I/O floor
+// (reading every frame once), runs the whole pipeline with per-phase wall time, CPU time, peak working
+// set and bytes read/written, times a resume from STACKING through the CLI, and writes JSON and Markdown.
+var preset = Arg("--preset") ?? "smoke";
+var output = Path.GetFullPath(Arg("--out") ?? Path.Combine("bench", "results"));
+var dataRoot = Path.GetFullPath(Arg("--data") ?? Path.Combine("bench", "data"));
+var options = preset switch
+{
+    "smoke" => new SampleSkyOptions { Frames = 40, Width = 512, Height = 384, Seed = 1 },
+    "seestar" => new SampleSkyOptions { Frames = 200, Width = 1080, Height = 1920, Sensor = SampleSensor.Rggb, Seed = 2 },
+    "long" => new SampleSkyOptions { Frames = 1000, Width = 1080, Height = 1920, Sensor = SampleSensor.Rggb, Seed = 3 },
+    _ => throw new ArgumentException($"unknown preset '{preset}'; use smoke, seestar or long"),
+};
+
+var data = Path.Combine(dataRoot, preset);
+var truthPath = Path.Combine(data, SampleTruth.FileName);
+if (!File.Exists(truthPath) || SampleTruth.Load(truthPath).Options != options)
+{
+    Console.WriteLine($"generating {options.Frames} frames of {options.Width}x{options.Height} {options.Sensor} in {data} ...");
+    var g = Stopwatch.StartNew();
+    SampleSkyGenerator.Generate(options, data);
+    Console.WriteLine($"  {g.Elapsed.TotalSeconds:0.0} s");
+}
+var inputs = InputScanner.FindFrames(data, "*.fit");
+var inputBytes = inputs.Sum(f => new FileInfo(f).Length);
+
+// I/O floor: every frame read and decoded once.
+var floor = Stopwatch.StartNew();
+Parallel.ForEach(inputs, f =>
+{
+    using var image = FitsImage.Open(f);
+    image.ReadPlane();
+});
+floor.Stop();
+
+var runsRoot = Path.Combine(output, "runs-" + preset);
+if (Directory.Exists(runsRoot)) Directory.Delete(runsRoot, recursive: true);
+using var self = Process.GetCurrentProcess();
+var phases = new Dictionary<int, PhaseSample>();
+var sampler = new Sampler(self);
+var runner = StandardPhases.Runner();
+runner.EventWritten += e =>
+{
+    if (e.Type == "phase_start" && e.Phase is { } p) lock (phases) phases[p] = sampler.Begin(p, e.PhaseName!);
+    if (e.Type == "phase_end" && e.Phase is { } q) lock (phases) if (phases.TryGetValue(q, out var s)) sampler.End(s, e.Status ?? "");
+};
+var wall = Stopwatch.StartNew();
+var cpuStart = self.TotalProcessorTime;
+var outcome = runner.Start(new StartRequest { InputDir = data, RunsRoot = runsRoot, RunId = "bench" });
+wall.Stop();
+var cpu = (self.TotalProcessorTime - cpuStart).TotalSeconds;
+sampler.Dispose();
+self.Refresh();
+if (outcome.Status != "ok") throw new InvalidOperationException($"benchmark run failed: {outcome.Error}");
+
+// Resume from STACKING as a user would: a new process, including its start-up.
+var cli = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "TileCompile.Cli", "bin",
+    new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/', '\\')).Parent!.Name, "net8.0", "TileCompile.Cli.dll");
+double? resumeSeconds = null;
+if (File.Exists(cli))
+{
+    var resume = Stopwatch.StartNew();
+    using var p = Process.Start(new ProcessStartInfo("dotnet", $"\"{Path.GetFullPath(cli)}\" resume --run-dir \"{outcome.RunDir}\" --from-phase STACKING --json")
+    {
+        RedirectStandardOutput = true,
+        UseShellExecute = false,
+    })!;
+    p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    resume.Stop();
+    resumeSeconds = p.ExitCode == 0 ? resume.Elapsed.TotalSeconds : null;
+}
+
+var validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "validation.json"))).RootElement;
+var megapixels = (double)options.Frames * options.Width * options.Height / 1e6;
+var result = new
+{
+    preset,
+    engine_version = EngineInfo.Version,
+    commit = Git("rev-parse --short HEAD"),
+    machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
+    date = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+    frames = options.Frames,
+    width = options.Width,
+    height = options.Height,
+    sensor = options.Sensor.ToString(),
+    input_bytes = inputBytes,
+    io_floor_s = floor.Elapsed.TotalSeconds,
+    wall_s = wall.Elapsed.TotalSeconds,
+    cpu_s = cpu,
+    frames_per_s = options.Frames / wall.Elapsed.TotalSeconds,
+    megapixels_per_s = megapixels / wall.Elapsed.TotalSeconds,
+    peak_working_set_mib = self.PeakWorkingSet64 / 1048576.0,
+    resume_from_stacking_s = resumeSeconds,
+    hfd_improvement_percent = validation.GetProperty("hfd_improvement_percent").GetDouble(),
+    background_noise_ratio = validation.GetProperty("background_noise_ratio").GetDouble(),
+    phases = phases.Values.OrderBy(p => p.Phase).Select(p => new
+    {
+        phase = p.Phase,
+        name = p.Name,
+        status = p.Status,
+        wall_s = p.Wall,
+        cpu_s = p.Cpu,
+        peak_working_set_mib = p.PeakBytes / 1048576.0,
+        read_mib = p.ReadBytes / 1048576.0,
+        written_mib = p.WrittenBytes / 1048576.0,
+    }).ToList(),
+};
+Directory.CreateDirectory(output);
+var stem = Path.Combine(output, $"{preset}");
+File.WriteAllText(stem + ".json", JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+var md = new StringBuilder();
+md.AppendLine(CultureInfo.InvariantCulture, $"### {preset}: {options.Frames} frames {options.Width}x{options.Height} {options.Sensor} (commit {result.commit}, {result.date} UTC, {result.machine})");
+md.AppendLine();
+md.AppendLine("| Phase | Status | Wall (s) | CPU (s) | Peak WS (MiB) | Read (MiB) | Written (MiB) |");
+md.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+foreach (var p in result.phases)
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {p.phase} {p.name} | {p.status} | {p.wall_s:0.00} | {p.cpu_s:0.00} | {p.peak_working_set_mib:0} | {p.read_mib:0} | {p.written_mib:0} |");
+md.AppendLine(CultureInfo.InvariantCulture, $"| **total** | | **{result.wall_s:0.00}** | {result.cpu_s:0.00} | {result.peak_working_set_mib:0} | | |");
+md.AppendLine();
+md.AppendLine(CultureInfo.InvariantCulture, $"I/O floor (read every frame once): {result.io_floor_s:0.00} s · {result.frames_per_s:0.0} frames/s · {result.megapixels_per_s:0.0} MP/s · " +
+    $"resume from STACKING incl. process start: {(resumeSeconds is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
+    $"HFD vs plain mean: {result.hfd_improvement_percent:+0.0;-0.0} % · noise ratio {result.background_noise_ratio:0.00}");
+File.WriteAllText(stem + ".md", md.ToString());
+Console.WriteLine(md.ToString());
+return 0;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string Git(string arguments)
+{
+    try
+    {
+        using var p = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var text = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? text : "unknown";
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return "unknown";
+    }
+}
+
+sealed class PhaseSample
+{
+    public int Phase;
+    public string Name = "";
+    public string Status = "";
+    public Stopwatch Clock = new();
+    public TimeSpan CpuStart;
+    public double Wall;
+    public double Cpu;
+    public long PeakBytes;
+    public long ReadStart, WrittenStart, ReadBytes, WrittenBytes;
+}
+
+/// <summary>Samples the working set every 50 ms and attributes it to the running phase.</summary>
+sealed class Sampler : IDisposable
+{
+    private readonly Process _process;
+    private readonly Timer _timer;
+    private PhaseSample? _current;
+
+    public Sampler(Process process)
+    {
+        _process = process;
+        _timer = new Timer(_ =>
+        {
+            var c = _current;
+            if (c is null) return;
+            _process.Refresh();
+            c.PeakBytes = Math.Max(c.PeakBytes, _process.WorkingSet64);
+        }, null, 0, 50);
+    }
+
+    public PhaseSample Begin(int phase, string name)
+    {
+        _process.Refresh();
+        var (read, written) = Io();
+        var s = new PhaseSample { Phase = phase, Name = name, CpuStart = _process.TotalProcessorTime, PeakBytes = _process.WorkingSet64, ReadStart = read, WrittenStart = written };
+        s.Clock.Start();
+        _current = s;
+        return s;
+    }
+
+    public void End(PhaseSample s, string status)
+    {
+        s.Clock.Stop();
+        _process.Refresh();
+        var (read, written) = Io();
+        s.Status = status;
+        s.Wall = s.Clock.Elapsed.TotalSeconds;
+        s.Cpu = (_process.TotalProcessorTime - s.CpuStart).TotalSeconds;
+        s.PeakBytes = Math.Max(s.PeakBytes, _process.WorkingSet64);
+        s.ReadBytes = read - s.ReadStart;
+        s.WrittenBytes = written - s.WrittenStart;
+        _current = null;
+    }
+
+    // Bytes this process asked the OS to read and write (Linux /proc; zero elsewhere).
+    private static (long Read, long Written) Io()
+    {
+        const string path = "/proc/self/io";
+        if (!File.Exists(path)) return (0, 0);
+        long r = 0, w = 0;
+        foreach (var line in File.ReadAllLines(path))
+        {
+            if (line.StartsWith("rchar:", StringComparison.Ordinal)) r = long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
+            if (line.StartsWith("wchar:", StringComparison.Ordinal)) w = long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
+        }
+        return (r, w);
+    }
+
+    public void Dispose() => _timer.Dispose();
+}
