@@ -48,3 +48,41 @@ public class CancellationTests
         Assert.False(File.Exists(new RunPaths(outcome.RunDir).CancelRequest));
     }
 }
+
+public class TransientIoRetryTests
+{
+    [Fact]
+    public void TransientIoErrorsAreRetriedWithAWarningEach()
+    {
+        using var fx = new RunFixture();
+        var failures = 2;
+        fx.Phase(PhaseId.TileGrid).Before = _ =>
+        {
+            if (failures-- > 0) throw new IOException("the network share did not answer");
+        };
+        var outcome = fx.Start();
+        Assert.Equal("ok", outcome.Status);
+        var retries = RunFixture.Log(outcome.RunDir).Where(e => e.String("code") == "io_retry").ToList();
+        Assert.Equal(2, retries.Count);
+        Assert.All(retries, r => Assert.Contains("network share", r.Message));
+        Assert.Equal(5, retries[0].Phase);
+    }
+
+    [Fact]
+    public void TooManyTransientErrorsFailThePhaseAndComputeErrorsAreNotRetried()
+    {
+        using var fx = new RunFixture();
+        fx.Phase(PhaseId.TileGrid).Before = _ => throw new IOException("still down");
+        var outcome = fx.Start();
+        Assert.Equal("error", outcome.Status);
+        Assert.Equal(2, RunFixture.Log(outcome.RunDir).Count(e => e.String("code") == "io_retry"));
+        Assert.Equal(3, fx.Phase(PhaseId.TileGrid).Runs);
+
+        using var other = new RunFixture();
+        other.Phase(PhaseId.TileGrid).Before = _ => throw new InvalidDataException("bad numbers");
+        var failed = other.Start();
+        Assert.Equal("error", failed.Status);
+        Assert.Equal(1, other.Phase(PhaseId.TileGrid).Runs);
+        Assert.DoesNotContain(RunFixture.Log(failed.RunDir), e => e.String("code") == "io_retry");
+    }
+}
