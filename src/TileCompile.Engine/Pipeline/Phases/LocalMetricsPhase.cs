@@ -1,15 +1,19 @@
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
+using TileCompile.Engine.Metrics;
 using TileCompile.Engine.Registration;
 using Keys = TileCompile.Engine.Config.ConfigKeys.LocalMetrics;
 
 namespace TileCompile.Engine.Pipeline.Phases;
 
 /// <summary>
-/// Phase 6: quality per frame, tile and channel. STAR tiles (enough reference stars) are scored by
-/// the FWHM, roundness and contrast of their stars; STRUCTURE tiles by gradient energy over noise
-/// and background. <c>L = exp(clip(Q))</c>, effective weight <c>W = G·L</c>.
+/// Phase 6: quality per frame, tile and channel. STAR tiles are scored by FWHM, roundness and contrast:
+/// the FWHM from a seeing plane fitted to all of the frame's stars (evaluated at the tile centre),
+/// roundness and contrast from the tile's own stars. Every tile is a STAR tile when the field has
+/// enough stars to fit the plane; otherwise tiles with fewer than <c>tile.star_min_count</c> stars are
+/// STRUCTURE tiles, scored by gradient energy over noise and background. <c>L = exp(clip(Q))</c>,
+/// effective weight <c>W = G·L</c>.
 /// </summary>
 public sealed class LocalMetricsPhase : IPipelinePhase
 {
@@ -17,11 +21,13 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     public const string WeightsJson = "work/weights.json";
     private const string ReportJson = "artifacts/local_metrics.json";
     private const int MaxStarsPerTile = 25;
+    private const int MaxFieldStars = 600;
+    private const int MinFieldStars = 30;
 
     /// <inheritdoc />
     public PhaseId Id => PhaseId.LocalMetrics;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -50,13 +56,19 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         var tileStars = tiles.Select(t => registration.ReferenceStars
             .Where(s => s[0] >= t.X && s[0] < t.X + grid.TileSize && s[1] >= t.Y && s[1] < t.Y + grid.TileSize)
             .Take(MaxStarsPerTile).ToList()).ToList();
-        var isStar = tileStars.Select(s => s.Count >= minStars).ToArray();
+        // A tile is a STAR tile when it holds enough reference stars itself, or when the field has enough
+        // stars that the fitted seeing plane is well determined everywhere (a tile without stars still has seeing).
+        var fieldDetermined = registration.ReferenceStars.Count >= MinFieldStars;
+        var ownStars = tileStars.Select(s => s.Count >= minStars).ToArray();
+        var isStar = ownStars.Select(own => own || fieldDetermined).ToArray();
 
         // m1, m2, m3: FWHM, roundness, contrast for STAR tiles; E/σ, B, unused for STRUCTURE tiles.
         var m1 = Cube(n, nc, nt);
         var m2 = Cube(n, nc, nt);
         var m3 = Cube(n, nc, nt);
         var done = 0;
+        var centres = tiles.Select(t => (X: t.X + grid.TileSize / 2.0, Y: t.Y + grid.TileSize / 2.0)).ToArray();
+        var fieldStars = registration.ReferenceStars.Take(MaxFieldStars).ToList();
         Parallel.For(0, n, context.ParallelOptions, f =>
         {
             using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[f].Path));
@@ -64,25 +76,23 @@ public sealed class LocalMetricsPhase : IPipelinePhase
             {
                 var plane = ImageMetrics.NormalizedPlane(cube, c, norm.Frames[f].Background[c]);
                 var bg = BackgroundModel.Estimate(plane, 32);
+                // Seeing varies smoothly over the field: a robust plane fitted to every measured star of the
+                // frame estimates each tile's FWHM far more precisely than the few stars inside the tile.
+                var measured = new List<Star>();
+                foreach (var s in fieldStars)
+                {
+                    if (StarDetector.Measure(plane, bg, s[0], s[1]) is { } m) measured.Add(m);
+                }
+                var field = SeeingField.Fit(measured);
                 for (var t = 0; t < nt; t++)
                 {
                     var (x0, y0) = tiles[t];
                     if (isStar[t])
                     {
-                        var fw = new List<double>();
-                        var ro = new List<double>();
-                        var co = new List<double>();
-                        foreach (var s in tileStars[t])
-                        {
-                            var m = StarDetector.Measure(plane, bg, s[0], s[1]);
-                            if (m is null) continue;
-                            fw.Add(m.Fwhm);
-                            ro.Add(m.Roundness);
-                            co.Add(m.Peak / Math.Max(m.Background, 1e-6));
-                        }
-                        m1[f][c][t] = RobustStats.Median(fw);
-                        m2[f][c][t] = RobustStats.Median(ro);
-                        m3[f][c][t] = RobustStats.Median(co);
+                        var inTile = measured.Where(m => m.X >= x0 && m.X < x0 + grid.TileSize && m.Y >= y0 && m.Y < y0 + grid.TileSize).ToList();
+                        m1[f][c][t] = field.At(centres[t].X, centres[t].Y);
+                        m2[f][c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(m => m.Roundness).ToList()) : field.Roundness;
+                        m3[f][c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(m => m.Peak / Math.Max(m.Background, 1e-6)).ToList()) : field.Contrast;
                     }
                     else
                     {
@@ -130,6 +140,7 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         {
             tiles = nt,
             star_tiles = isStar.Count(s => s),
+            star_tiles_with_own_stars = ownStars.Count(s => s),
             structure_tiles = isStar.Count(s => !s),
             weight_min = all.Length > 0 ? all[0] : 0,
             weight_median = all.Length > 0 ? all[all.Length / 2] : 0,

@@ -172,11 +172,12 @@ public sealed class RegistrationPhase : IPipelinePhase
         return choice;
     }
 
+    // Reference candidates keep many stars: matching uses the brightest, local metrics use them all.
     private static FrameStars Measure(string path, BayerPattern? pattern, double sigma, double saturation)
     {
         using var image = FitsImage.Open(path);
         var raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
-        return FrameRegistrar.Stars(raw, pattern, sigma, saturation);
+        return FrameRegistrar.Stars(raw, pattern, sigma, saturation, maxStars: 2000);
     }
 
     private static FrameResult RegisterFrame(PhaseContext context, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
