@@ -229,4 +229,37 @@ public class RunCmdletTests : IClassFixture<SampleFrames>
         Assert.Matches(@"Time\s+Type\s+Phase\s+Status\s+Message", host.Text);
         Assert.Contains("run_end", host.Text);
     }
+
+    [Fact]
+    public void PathTakesWildcardsAndLiteralPathTakesNames()
+    {
+        using var dir = new TempDirectory();
+        using var session = new PowerShellSession();
+        CompletedRun(session, dir.Path, "alpha-1");
+        CompletedRun(session, dir.Path, "alpha-2");
+        var both = session.Run($"Get-TileRun -Path '{Path.Combine(dir.Path, "alpha-*")}'");
+        Assert.Equal(new[] { "alpha-1", "alpha-2" }, both.Select(r => (string)r.Properties["RunId"].Value).OrderBy(x => x));
+        var one = session.Run($"Get-TileRun -LiteralPath '{Path.Combine(dir.Path, "alpha-2")}'");
+        Assert.Equal("alpha-2", Assert.Single(one).Properties["RunId"].Value);
+        var (_, errors) = session.RunAllowingErrors($"Get-TileRun -Path '{Path.Combine(dir.Path, "beta-*")}'");
+        Assert.Equal("RunNotFound,TileCompile.GetTileRun", Assert.Single(errors).FullyQualifiedErrorId);
+        var events = session.Run($"Get-TileRunEvent -Path '{Path.Combine(dir.Path, "alpha-*")}' -Type run_end");
+        Assert.Equal(2, events.Count);
+    }
+
+    [Fact]
+    public async Task RunsInTwoRunspacesOnOtherThreadsDoNotInterfere()
+    {
+        // What Start-ThreadJob does: each job is a runspace on its own thread, sharing the loaded module.
+        using var dir = new TempDirectory();
+        var tasks = Enumerable.Range(1, 2).Select(i => Task.Run(() =>
+        {
+            using var session = new PowerShellSession();
+            return session.Run($"Start-TileRun '{_frames.FramesPath}' -RunsRoot '{dir.Path}' -RunId job{i} -PassThru")[^1];
+        })).ToArray();
+        var runs = await Task.WhenAll(tasks);
+        Assert.All(runs, r => Assert.Equal("Completed", r.Properties["Status"].Value.ToString()));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.Path, "job1", "outputs", "stacked.fit")).Length,
+            File.ReadAllBytes(Path.Combine(dir.Path, "job2", "outputs", "stacked.fit")).Length);
+    }
 }

@@ -170,7 +170,7 @@ public static class ConfigKeys
         /// <summary>Workers.</summary>
         public static readonly ConfigKey<int> ParallelWorkers = Int("runtime_limits.parallel_workers", 0, 0, 256, "Worker threads; 0 = one per core. Results do not depend on it.", affectsResults: false);
         /// <summary>Memory budget.</summary>
-        public static readonly ConfigKey<int> MemoryBudgetMiB = Int("runtime_limits.memory_budget", 1024, 64, 1048576, "Working-memory budget in MiB for tile buffers.", affectsResults: false);
+        public static readonly ConfigKey<int> MemoryBudgetMiB = Int("runtime_limits.memory_budget", 512, 64, 1048576, "Working-memory budget in MiB for tile buffers.", affectsResults: false);
         /// <summary>I/O retries.</summary>
         public static readonly ConfigKey<int> IoRetries = Int("runtime_limits.io_retries", 2, 0, 20, "Retries (with backoff) of transient file-system errors.", affectsResults: false);
     }

@@ -26,6 +26,13 @@ public interface IPipelinePhase
 
     /// <summary>Does the work; throws on failure, honours the context's cancellation token.</summary>
     void Run(PhaseContext context);
+
+    /// <summary>
+    /// Whether this phase reads <paramref name="path"/>, a consumed artifact of <paramref name="upstream"/>.
+    /// Only artifacts it reads are hash-verified before it runs, so a phase that needs an upstream
+    /// report but not its frames does not pay for hashing gigabytes.
+    /// </summary>
+    bool ReadsArtifact(PhaseId upstream, string path) => true;
 }
 
 /// <summary>A phase that has no implementation yet: it fails the run with a clear error instead of pretending.</summary>

@@ -35,7 +35,7 @@ internal sealed class ResumePlanner
             foreach (var p in PhaseNames.All.Where(p => p < n))
             {
                 var problem = Quick(state, p, checkFingerprint: false);
-                if (problem is null && _phases[n].Reads.Contains(p)) problem = Full(state, p);
+                if (problem is null && _phases[n].Reads.Contains(p)) problem = Full(state, p, _phases[n]);
                 if (problem is not null)
                 {
                     throw new TileRunException(RunErrorIds.ArtifactsMissing,
@@ -64,7 +64,7 @@ internal sealed class ResumePlanner
         {
             foreach (var up in _phases[k].Reads.OrderBy(x => x))
             {
-                if (Full(state, up) is { } bad && up < k)
+                if (Full(state, up, _phases[k]) is { } bad && up < k)
                 {
                     first = up;
                     why = bad;
@@ -134,13 +134,13 @@ internal sealed class ResumePlanner
         return ("upstream_changed", null);
     }
 
-    /// <summary>Full check: content hashes of consumed artifacts. Null when intact.</summary>
-    public (string Reason, string? Detail)? Full(RunState state, PhaseId p)
+    /// <summary>Full check: content hashes of the consumed artifacts <paramref name="reader"/> reads. Null when intact.</summary>
+    public (string Reason, string? Detail)? Full(RunState state, PhaseId p, IPipelinePhase reader)
     {
         if (Quick(state, p, checkFingerprint: false) is { } quick) return quick;
         var m = state.Manifest(p);
         if (m is null) return null;
-        foreach (var a in m.Artifacts.Where(a => a.Consumed))
+        foreach (var a in m.Artifacts.Where(a => a.Consumed && reader.ReadsArtifact(p, a.Path)))
         {
             if (HashingStream.HashFile(state.Paths.Resolve(a.Path)) != a.Sha256) return ("hash_mismatch", a.Path);
         }

@@ -28,6 +28,7 @@ public sealed class GetTileRun : RunCmdletBase
 {
     private const string ListSet = "List";
     private const string PathSet = "Path";
+    private const string LiteralSet = "LiteralPath";
 
     /// <summary><para type="description">Run id or wildcard pattern (tab completes).</para></summary>
     [Parameter(Position = 0, ParameterSetName = ListSet)]
@@ -35,10 +36,17 @@ public sealed class GetTileRun : RunCmdletBase
     [SupportsWildcards]
     public string? RunId { get; set; }
 
-    /// <summary><para type="description">A run directory.</para></summary>
+    /// <summary><para type="description">Run directories (wildcards allowed), e.g. runs/2026*.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Run directory taken literally (no wildcard expansion).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">Folder that holds run directories; default ./runs.</para></summary>
     [Parameter(ParameterSetName = ListSet)]
@@ -68,11 +76,10 @@ public sealed class GetTileRun : RunCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == PathSet)
+        if (ParameterSetName is PathSet or LiteralSet)
         {
-            foreach (var p in Path)
+            foreach (var dir in ResolveRunPaths(Path, LiteralPath))
             {
-                var dir = Resolve(p);
                 try
                 {
                     WriteObject(RunBridge.Translate(() => RunBridge.Get(dir)));

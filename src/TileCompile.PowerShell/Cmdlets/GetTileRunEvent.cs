@@ -27,11 +27,19 @@ public sealed class GetTileRunEvent : RunCmdletBase
 {
     private const string PathSet = "Path";
     private const string IdSet = "RunId";
+    private const string LiteralSet = "LiteralPath";
 
-    /// <summary><para type="description">Run directory; binds from the Path of pipeline objects.</para></summary>
+    /// <summary><para type="description">Run directory (wildcards allowed); binds from the Path of pipeline objects.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Run directory taken literally (no wildcard expansion).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">Run id under the runs root.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -63,7 +71,12 @@ public sealed class GetTileRunEvent : RunCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var dir = ParameterSetName == IdSet ? System.IO.Path.Combine(RunsRootOrDefault(RunsRoot), RunId) : Resolve(Path);
+        var dirs = ParameterSetName == IdSet ? new[] { System.IO.Path.Combine(RunsRootOrDefault(RunsRoot), RunId) } : ResolveRunPaths(Path, LiteralPath);
+        foreach (var dir in dirs) ReadOne(dir);
+    }
+
+    private void ReadOne(string dir)
+    {
         try
         {
             var events = Follow ? RunBridge.Follow(dir, StopToken) : RunBridge.Translate(() => RunBridge.Events(dir));

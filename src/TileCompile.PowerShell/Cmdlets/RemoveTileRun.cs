@@ -24,11 +24,19 @@ public sealed class RemoveTileRun : RunCmdletBase
 {
     private const string PathSet = "Path";
     private const string FilterSet = "Filter";
+    private const string LiteralSet = "LiteralPath";
 
-    /// <summary><para type="description">Run directory; binds from the Path of pipeline objects.</para></summary>
+    /// <summary><para type="description">Run directory (wildcards allowed); binds from the Path of pipeline objects.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Run directory taken literally (no wildcard expansion).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">Runs root for the filters; default ./runs.</para></summary>
     [Parameter(ParameterSetName = FilterSet)]
@@ -58,7 +66,7 @@ public sealed class RemoveTileRun : RunCmdletBase
         }
         else
         {
-            dirs = new[] { Resolve(Path) };
+            dirs = ResolveRunPaths(Path, LiteralPath).ToList();
         }
 
         foreach (var dir in dirs)

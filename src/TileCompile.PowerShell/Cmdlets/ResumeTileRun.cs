@@ -30,11 +30,19 @@ public sealed class ResumeTileRun : RunCmdletBase
 {
     private const string PathSet = "Path";
     private const string IdSet = "RunId";
+    private const string LiteralSet = "LiteralPath";
 
-    /// <summary><para type="description">Run directory. Binds from the Path of objects in the pipeline (Get-TileRun output).</para></summary>
+    /// <summary><para type="description">Run directory (wildcards allowed). Binds from the Path of objects in the pipeline (Get-TileRun output).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Run directory taken literally (no wildcard expansion).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">Run id under the runs root (tab completes).</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -70,7 +78,12 @@ public sealed class ResumeTileRun : RunCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var dir = ParameterSetName == IdSet ? System.IO.Path.Combine(RunsRootOrDefault(RunsRoot), RunId) : Resolve(Path);
+        var dirs = ParameterSetName == IdSet ? new[] { System.IO.Path.Combine(RunsRootOrDefault(RunsRoot), RunId) } : ResolveRunPaths(Path, LiteralPath);
+        foreach (var dir in dirs) ResumeOne(dir);
+    }
+
+    private void ResumeOne(string dir)
+    {
         try
         {
             var plan = RunBridge.Translate(() => RunBridge.Plan(dir, FromPhase, Force));

@@ -13,14 +13,21 @@ namespace TileCompile;
 /// <code>Get-TileRun -Status Running | Stop-TileRun</code>
 /// <para>Stops every running run.</para>
 /// </example>
-[Cmdlet(VerbsLifecycle.Stop, "TileRun", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Stop, "TileRun", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(TileRun))]
 public sealed class StopTileRun : RunCmdletBase
 {
-    /// <summary><para type="description">Run directory; binds from the Path of pipeline objects.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary><para type="description">Run directory (wildcards allowed); binds from the Path of pipeline objects.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
-    public string Path { get; set; } = "";
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Run directory taken literally (no wildcard expansion).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">Output the run after the request.</para></summary>
     [Parameter]
@@ -29,7 +36,11 @@ public sealed class StopTileRun : RunCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var dir = Resolve(Path);
+        foreach (var dir in ResolveRunPaths(Path, LiteralPath)) StopOne(dir);
+    }
+
+    private void StopOne(string dir)
+    {
         if (!ShouldProcess(dir, "Stop the run")) return;
         try
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Management.Automation;
 
@@ -16,6 +17,36 @@ public abstract class RunCmdletBase : PSCmdlet
 
     /// <summary>Resolves a path the way PowerShell users expect: relative to the current location.</summary>
     protected string Resolve(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>
+    /// Run directories named by -Path (wildcards expanded against the file system) or -LiteralPath
+    /// (taken as written). A -Path without wildcards is passed on as is, so a missing run gets the
+    /// engine's "run not found" error listing the recent runs.
+    /// </summary>
+    protected IEnumerable<string> ResolveRunPaths(IEnumerable<string>? paths, IEnumerable<string>? literalPaths)
+    {
+        foreach (var literal in literalPaths ?? Array.Empty<string>()) yield return Resolve(literal);
+        foreach (var path in paths ?? Array.Empty<string>())
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(path))
+            {
+                yield return Resolve(path);
+                continue;
+            }
+            Collection<string> matches;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out _);
+            }
+            catch (ItemNotFoundException)
+            {
+                matches = new Collection<string>();
+            }
+            if (matches.Count == 0)
+                WriteError(new ErrorRecord(new ItemNotFoundException($"no run directory matches '{path}'"), "RunNotFound", ErrorCategory.ObjectNotFound, path));
+            foreach (var m in matches) yield return m;
+        }
+    }
 
     /// <summary>The runs root: the parameter if given, else ./runs under the current location.</summary>
     protected string RunsRootOrDefault(string? runsRoot) =>

@@ -41,6 +41,10 @@ public sealed class StackingPhase : IPipelinePhase
     public bool ReadsInputFrames => false;
 
     /// <inheritdoc />
+    public bool ReadsArtifact(PhaseId upstream, string path) =>
+        upstream is PhaseId.TileReconstruction or PhaseId.SyntheticFrames || path.StartsWith("artifacts/", StringComparison.Ordinal);
+
+    /// <inheritdoc />
     public void Run(PhaseContext context)
     {
         var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
