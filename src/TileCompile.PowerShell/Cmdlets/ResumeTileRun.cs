@@ -94,12 +94,7 @@ public sealed class ResumeTileRun : RunCmdletBase
 
             var outcome = RunEngine($"Resume-TileRun {System.IO.Path.GetFileName(dir)}", (emit, token) =>
                 RunBridge.Translate(() => RunBridge.Resume(dir, FromPhase, Force, OnlyFailedFrames, ThrottleLimit, emit, token)));
-            if (outcome is null) return;
-            var run = RunBridge.Translate(() => RunBridge.Get(outcome.RunDir));
-            if (outcome.Status == "error")
-                WriteError(new TileOperationException("PhaseFailed", ErrorCategory.InvalidResult,
-                    $"run {run.RunId} failed at phase {(int?)run.Phase} {run.PhaseName}: {outcome.Error}. Resume it with: {run.ResumeCommand}").ToErrorRecord(run));
-            if (PassThru) WriteObject(run);
+            Finish(outcome, PassThru);
         }
         catch (TileOperationException e)
         {

@@ -80,12 +80,7 @@ public sealed class StartTileRun : RunCmdletBase
         {
             var outcome = RunEngine($"Start-TileRun {Path.GetFileName(input)}", (emit, token) =>
                 RunBridge.Translate(() => RunBridge.Start(input, config, root, RunId, Pattern, ResumeIfFailed, Force, ThrottleLimit, emit, token)));
-            if (outcome is null) return;
-            var run = RunBridge.Translate(() => RunBridge.Get(outcome.RunDir));
-            if (outcome.Status == "error")
-                WriteError(new TileOperationException("PhaseFailed", ErrorCategory.InvalidResult,
-                    $"run {run.RunId} failed at phase {(int?)run.Phase} {run.PhaseName}: {outcome.Error}. Resume it with: {run.ResumeCommand}").ToErrorRecord(run));
-            if (PassThru) WriteObject(run);
+            Finish(outcome, PassThru);
         }
         catch (TileOperationException e)
         {

@@ -69,6 +69,17 @@ public abstract class RunCmdletBase : PSCmdlet
         else WriteError(new ErrorRecord(e, "UnexpectedError", ErrorCategory.NotSpecified, target));
     }
 
+    /// <summary>Reports how a run ended: a PhaseFailed error naming the resume command, and the run with -PassThru.</summary>
+    private protected void Finish(RunBridge.Outcome? outcome, bool passThru)
+    {
+        if (outcome is null) return;
+        var run = RunBridge.Translate(() => RunBridge.Get(outcome.RunDir));
+        if (outcome.Status == "error")
+            WriteError(new TileOperationException("PhaseFailed", ErrorCategory.InvalidResult,
+                $"run {run.RunId} failed at phase {(int?)run.Phase} {run.PhaseName}: {outcome.Error}. Resume it with: {run.ResumeCommand}").ToErrorRecord(run));
+        if (passThru) WriteObject(run);
+    }
+
     /// <summary>
     /// Runs <paramref name="work"/> on a worker thread. Its events are queued and written here:
     /// progress for phase_progress and frame_processed, objects for the rest. Returns the outcome,
