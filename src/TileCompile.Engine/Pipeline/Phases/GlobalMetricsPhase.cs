@@ -18,7 +18,7 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.GlobalMetrics;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -48,7 +48,7 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
             {
                 var plane = ImageMetrics.NormalizedPlane(cube, c, norm.Frames[i].Background[c]);
                 noise[i][c] = ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
-                energy[i][c] = ImageMetrics.GradientEnergy(plane, 0, 0, plane.Width, plane.Height, step: 2);
+                energy[i][c] = ImageMetrics.SignalGradientEnergy(ImageMetrics.GradientEnergy(plane, 0, 0, plane.Width, plane.Height, step: 2), noise[i][c]);
             }
             context.Progress(Interlocked.Increment(ref done), n);
         });

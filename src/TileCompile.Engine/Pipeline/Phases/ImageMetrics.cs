@@ -54,6 +54,13 @@ internal static class ImageMetrics
         return (d[i - w - 1] + d[i - w] + d[i - w + 1] + d[i - 1] + d[i] + d[i + 1] + d[i + w - 1] + d[i + w] + d[i + w + 1]) / 9.0;
     }
 
+    /// <summary>
+    /// Gradient energy of real structure: <see cref="GradientEnergy"/> minus what white noise of
+    /// <paramref name="noise"/> contributes after the 3×3 box and central differences (2σ²/27), so a
+    /// noisier frame does not look sharper.
+    /// </summary>
+    public static double SignalGradientEnergy(double energy, double noise) => Math.Max(energy - 2 * noise * noise / 27, 0);
+
     /// <summary>Median of a region (sampled).</summary>
     public static double Median(ImagePlane p, int x0, int y0, int w, int h, int step = 2)
     {
