@@ -29,13 +29,15 @@ public class RegistrationAccuracyTests
     }
 
     [Theory]
-    [InlineData(SampleSensor.Mono, 11)]
-    [InlineData(SampleSensor.Rggb, 12)]
-    [InlineData(SampleSensor.Mono, 13)]
-    public void RecoveredTransformsMatchTruthWithinATenthOfAPixel(SampleSensor sensor, int seed)
+    [InlineData(SampleSensor.Mono, 11, 10.0, 25.0)]
+    [InlineData(SampleSensor.Rggb, 12, 10.0, 25.0)]
+    [InlineData(SampleSensor.Mono, 13, 10.0, 25.0)]
+    [InlineData(SampleSensor.Mono, 14, 30.0, 25.0)]
+    [InlineData(SampleSensor.Rggb, 15, 30.0, 25.0)]
+    public void RecoveredTransformsMatchTruthWithinATenthOfAPixel(SampleSensor sensor, int seed, double rotation, double density)
     {
         using var dir = new TempDirectory();
-        var options = new SampleSkyOptions { Width = 400, Height = 320, Frames = 6, Sensor = sensor, Seed = seed, FieldRotationDegrees = 10, DriftPixels = 40, HotPixels = 200, BadFrame = false };
+        var options = new SampleSkyOptions { Width = 400, Height = 320, Frames = 6, Sensor = sensor, Seed = seed, FieldRotationDegrees = rotation, DriftPixels = 40, HotPixels = 200, BadFrame = false, StarDensity = density };
         var truth = SampleSkyGenerator.Generate(options, dir.Path);
         var cfa = sensor == SampleSensor.Rggb;
         FrameStars Load(int i)
