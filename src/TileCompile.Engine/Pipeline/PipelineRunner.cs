@@ -64,7 +64,7 @@ public sealed class PipelineRunner
             // Reload under the lock: another process may have finished phases meanwhile.
             state = RunState.Load(request.RunDir, HintsRoot(request));
             plan = _planner.Plan(state, request, snapshot.Status);
-            return Execute(state, plan, runLock, isNew: false, clearFrameRecords: plan.Mode != "auto" && !request.OnlyFailedFrames,
+            return Execute(state, plan, runLock, isNew: false, clearFrameRecords: plan.Mode != "auto",
                 request.Parallelism, cancellationToken, request.OnlyFailedFrames);
         }
     }
@@ -240,7 +240,9 @@ public sealed class PipelineRunner
                     continue;
                 }
                 running = p;
-                RunPhase(state, p, log, runLock, attempt, clearFrameRecords, workers, token, onlyFailedFrames);
+                // --only-failed-frames concerns the phase the resume starts at; later phases see new inputs.
+                var retryFailedOnly = onlyFailedFrames && p == plan.FirstToRun;
+                RunPhase(state, p, log, runLock, attempt, clearFrameRecords && !retryFailedOnly, workers, token, retryFailedOnly);
                 running = null;
             }
         }
