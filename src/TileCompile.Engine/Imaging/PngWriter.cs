@@ -22,7 +22,7 @@ public static class PngWriter
         ihdr[9] = (byte)(rgb ? 2 : 0);
         Chunk(output, "IHDR", ihdr);
         using var raw = new MemoryStream();
-        using (var z = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
+        using (var z = new ZLibStream(raw, CompressionLevel.Fastest, leaveOpen: true))
         {
             var stride = width * channels;
             for (var y = 0; y < height; y++)

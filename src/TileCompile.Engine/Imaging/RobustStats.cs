@@ -32,9 +32,11 @@ public static class RobustStats
     public static double Median(IReadOnlyList<double> values)
     {
         if (values.Count == 0) return double.NaN;
-        var sorted = values.Where(double.IsFinite).OrderBy(v => v).ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        var n = sorted.Length;
+        var sorted = new double[values.Count];
+        var n = 0;
+        for (var i = 0; i < values.Count; i++) if (double.IsFinite(values[i])) sorted[n++] = values[i];
+        if (n == 0) return double.NaN;
+        Array.Sort(sorted, 0, n);
         return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 

@@ -45,7 +45,8 @@ public sealed class PipelineRunner
         var snapshot = RunStatusReader.Read(state.Paths.Root);
         if (snapshot.Status == RunStatusKind.Running && snapshot.LockHolder is { } holder)
             throw new TileRunException(RunErrorIds.RunBusy, new RunBusyException(state.Paths.Root, holder).Message);
-        var plan = _planner.Plan(state, request, snapshot.Status);
+        // Hashes are verified once, under the lock, by the plan that is executed.
+        var plan = _planner.Plan(state, request, snapshot.Status, verifyHashes: false);
         if (snapshot.Status == RunStatusKind.Completed && plan.NothingToDo)
             throw new TileRunException(RunErrorIds.AlreadyCompleted,
                 $"run {state.Info.RunId} already completed ({snapshot.OutputPath}); nothing changed since. Use --from-phase N to run phases again, or --force to start over.");

@@ -109,7 +109,25 @@ public static class SigmaClip
         var buffer = scratch.Length >= kept ? scratch[..kept] : new float[kept];
         var n = 0;
         for (var i = 0; i < values.Length; i++) if (keep[i]) buffer[n++] = values[i];
-        buffer.Sort();
+        if (n <= 48)
+        {
+            // Insertion sort: for the few samples of a pixel it beats the general sort several times over.
+            for (var i = 1; i < n; i++)
+            {
+                var v = buffer[i];
+                var j = i - 1;
+                while (j >= 0 && buffer[j] > v)
+                {
+                    buffer[j + 1] = buffer[j];
+                    j--;
+                }
+                buffer[j + 1] = v;
+            }
+        }
+        else
+        {
+            buffer.Sort();
+        }
         return n % 2 == 1 ? buffer[n / 2] : 0.5 * (buffer[n / 2 - 1] + buffer[n / 2]);
     }
 }

@@ -165,8 +165,8 @@ public sealed class StackingPhase : IPipelinePhase
         var mean = new ImagePlane(channels.Width, channels.Height, classic[lum]);
         var radius = (int)Math.Clamp(Math.Ceiling(3 * registration.SeeingFwhm), 4, 25);
         var stars = registration.ReferenceStars.Take(300).ToList();
-        var bgResult = BackgroundModel.Estimate(result, 32);
-        var bgMean = BackgroundModel.Estimate(mean, 32);
+        var bgResult = BackgroundModel.Estimate(result, 64);
+        var bgMean = BackgroundModel.Estimate(mean, 64);
         var hfdResult = new List<double>();
         var hfdMean = new List<double>();
         var fwhmResult = new List<double>();
