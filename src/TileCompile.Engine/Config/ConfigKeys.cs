@@ -153,6 +153,8 @@ public static class ConfigKeys
         public static readonly ConfigKey<double> KappaCluster = Double("stacking.cluster_quality_weighting.kappa_cluster", 1, 0, 10, "κ in w_k = exp(κ · Q_k).");
         /// <summary>Cap ratio.</summary>
         public static readonly ConfigKey<double> CapRatio = Double("stacking.cluster_quality_weighting.cap_ratio", 20, 1, 1000, "Cluster weights are capped at cap_ratio × median weight.");
+        /// <summary>Clipping across synthetic frames.</summary>
+        public static readonly ConfigKey<bool> SyntheticRejection = Bool("stacking.synthetic_rejection", false, "Full mode: also sigma-clip across the synthetic frames (outliers are already rejected within each cluster; clipping across clusters of different sharpness softens stars).");
     }
 
     /// <summary>Output.</summary>

@@ -181,4 +181,6 @@ public sealed record SyntheticFrame
     public required string Path { get; init; }
     /// <summary>Cluster quality Q_k (median clipped global quality).</summary>
     public required double Quality { get; init; }
+    /// <summary>Sum of the member frames' global weights (how much data the synthetic frame carries).</summary>
+    public double WeightSum { get; init; }
 }

@@ -23,12 +23,12 @@ public sealed class StackingPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Stacking;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
         StackKeys.Method, StackKeys.SigmaLow, StackKeys.SigmaHigh, StackKeys.MaxIters, StackKeys.MinFraction, StackKeys.ClusterWeighting,
-        StackKeys.KappaCluster, StackKeys.CapRatio, Config.ConfigKeys.Output.CropToCommonArea, Config.ConfigKeys.Output.PngPreview,
+        StackKeys.KappaCluster, StackKeys.CapRatio, StackKeys.SyntheticRejection, Config.ConfigKeys.Output.CropToCommonArea, Config.ConfigKeys.Output.PngPreview,
         Config.ConfigKeys.Assumptions.FramesMin, Config.ConfigKeys.Assumptions.FramesReducedThreshold, Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB,
     };
     /// <inheritdoc />
@@ -70,7 +70,10 @@ public sealed class StackingPhase : IPipelinePhase
             for (var c = 0; c < channels.Channels.Count; c++)
             {
                 var sources = synthetic.Frames.Select(s => new StackSource(context.Paths.Resolve(s.Path), c, 1f)).ToList();
-                var result = BandStacker.Stack(w, h, sources, new ConstantWeights(weights), synthetic.Frames.Count >= 3 ? clip : null, classic: false,
+                // Outliers were rejected inside each cluster; clipping across clusters would clip the sharper
+                // clusters' star cores, so it is optional (stacking.synthetic_rejection).
+                var finalClip = context.Config.Get(StackKeys.SyntheticRejection) && synthetic.Frames.Count >= 3 ? clip : null;
+                var result = BandStacker.Stack(w, h, sources, new ConstantWeights(weights), finalClip, classic: false,
                     budget, context.ParallelOptions);
                 planes.Add(result.Image);
             }
@@ -147,13 +150,16 @@ public sealed class StackingPhase : IPipelinePhase
         context.SetFact("output_height", outHeight);
     }
 
+    // Each synthetic frame counts with the data it carries (the sum of its frames' weights), so a
+    // one-frame cluster cannot weigh as much as a fifty-frame one; quality weighting multiplies on top.
     private static double[] ClusterWeights(PhaseContext context, SyntheticReport synthetic)
     {
-        if (!context.Config.Get(StackKeys.ClusterWeighting)) return synthetic.Frames.Select(_ => 1.0).ToArray();
+        var mass = synthetic.Frames.Select(s => s.WeightSum > 0 ? s.WeightSum : s.Members).ToArray();
+        if (!context.Config.Get(StackKeys.ClusterWeighting)) return mass;
         var kappa = context.Config.Get(StackKeys.KappaCluster);
-        var weights = synthetic.Frames.Select(s => Math.Exp(kappa * s.Quality)).ToArray();
-        var cap = context.Config.Get(StackKeys.CapRatio) * RobustStats.Median(weights.ToList());
-        return weights.Select(v => Math.Min(v, cap)).ToArray();
+        var quality = synthetic.Frames.Select(s => Math.Exp(kappa * s.Quality)).ToArray();
+        var cap = context.Config.Get(StackKeys.CapRatio) * RobustStats.Median(quality.ToList());
+        return quality.Select((v, i) => Math.Min(v, cap) * mass[i]).ToArray();
     }
 
     private static object Validate(PhaseContext context, RegistrationReport registration, ChannelReport channels, TileGridReport grid,

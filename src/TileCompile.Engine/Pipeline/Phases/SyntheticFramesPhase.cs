@@ -8,7 +8,7 @@ namespace TileCompile.Engine.Pipeline.Phases;
 /// <summary>
 /// Phase 9 (full mode): one synthetic frame per cluster and channel,
 /// <c>S_k = Σ_{f∈k} G_f·I_f / Σ G_f</c> (or, with <c>synthetic.weighting: tile_weighted</c>, the
-/// tile-weighted reconstruction of the cluster's frames). Clusters of five or more frames are
+/// tile-weighted reconstruction of the cluster's frames). Clusters of three or more frames are
 /// sigma-clipped as well.
 /// </summary>
 public sealed class SyntheticFramesPhase : IPipelinePhase
@@ -19,7 +19,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.SyntheticFrames;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -62,7 +62,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
                 IWeightProvider weights = tileWeighted
                     ? new TileWeights(field, members.Select(i => local.Weight[i][c]).ToList())
                     : new ConstantWeights(members.Select(i => global.Frames[i].Weight[c]).ToList());
-                var result = BandStacker.Stack(channels.Width, channels.Height, sources, weights, members.Count >= 5 ? clip : null, classic: false,
+                var result = BandStacker.Stack(channels.Width, channels.Height, sources, weights, members.Count >= 3 ? clip : null, classic: false,
                     budget, context.ParallelOptions);
                 result.Image.CopyTo(cube, c * channels.Width * channels.Height);
             }
@@ -73,7 +73,14 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
             header.Set("TC-CHAN", string.Join(",", channels.Channels), "planes of this cube");
             context.WriteArtifact(path, s => FitsWriter.WriteFloat32(s, cube, channels.Width, channels.Height, channels.Channels.Count, header));
             var q = members.Select(i => Math.Clamp(global.Frames[i].Quality.Average(), clamp.Low, clamp.High)).ToList();
-            list.Add(new SyntheticFrame { Cluster = k, Members = members.Count, Path = path, Quality = Imaging.RobustStats.Median(q) });
+            list.Add(new SyntheticFrame
+            {
+                Cluster = k,
+                Members = members.Count,
+                Path = path,
+                Quality = Imaging.RobustStats.Median(q),
+                WeightSum = members.Sum(i => global.Frames[i].Weight.Average()),
+            });
             context.Progress(k + 1, clusters.Count);
         }
         context.WriteJson(ReportJson, new SyntheticReport { Frames = list });
