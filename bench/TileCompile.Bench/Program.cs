@@ -81,6 +81,22 @@ if (File.Exists(cli))
     resumeSeconds = p.ExitCode == 0 ? resume.Elapsed.TotalSeconds : null;
 }
 
+// Listing 1,000 runs: copies of the benchmark run's run.json under fresh ids, listed with a status filter.
+var catalogRoot = Path.Combine(output, "catalog-" + preset);
+if (Directory.Exists(catalogRoot)) Directory.Delete(catalogRoot, recursive: true);
+var runJson = File.ReadAllText(Path.Combine(outcome.RunDir, "run.json"));
+for (var i = 0; i < 1000; i++)
+{
+    var id = $"20260101_000000_{i:x8}";
+    Directory.CreateDirectory(Path.Combine(catalogRoot, id));
+    File.WriteAllText(Path.Combine(catalogRoot, id, "run.json"), runJson.Replace("\"bench\"", $"\"{id}\""));
+}
+var listing = Stopwatch.StartNew();
+var listed = RunCatalog.List(catalogRoot, new RunQuery { Status = new[] { RunStatusKind.Completed } }).Count;
+listing.Stop();
+Directory.Delete(catalogRoot, recursive: true);
+if (listed != 1000) throw new InvalidOperationException($"listed {listed} of 1000 runs");
+
 var validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "validation.json"))).RootElement;
 var megapixels = (double)options.Frames * options.Width * options.Height / 1e6;
 var result = new
@@ -102,6 +118,7 @@ var result = new
     megapixels_per_s = megapixels / wall.Elapsed.TotalSeconds,
     peak_working_set_mib = self.PeakWorkingSet64 / 1048576.0,
     resume_from_stacking_s = resumeSeconds,
+    list_1000_runs_s = listing.Elapsed.TotalSeconds,
     hfd_improvement_percent = validation.GetProperty("hfd_improvement_percent").GetDouble(),
     background_noise_ratio = validation.GetProperty("background_noise_ratio").GetDouble(),
     phases = phases.Values.OrderBy(p => p.Phase).Select(p => new
@@ -130,6 +147,7 @@ md.AppendLine(CultureInfo.InvariantCulture, $"| **total** | | **{result.wall_s:0
 md.AppendLine();
 md.AppendLine(CultureInfo.InvariantCulture, $"I/O floor (read every frame once): {result.io_floor_s:0.00} s · {result.frames_per_s:0.0} frames/s · {result.megapixels_per_s:0.0} MP/s · " +
     $"resume from STACKING incl. process start: {(resumeSeconds is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
+    $"listing 1,000 runs: {result.list_1000_runs_s:0.000} s · " +
     $"HFD vs plain mean: {result.hfd_improvement_percent:+0.0;-0.0} % · noise ratio {result.background_noise_ratio:0.00}");
 File.WriteAllText(stem + ".md", md.ToString());
 Console.WriteLine(md.ToString());
