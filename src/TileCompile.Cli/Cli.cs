@@ -59,7 +59,7 @@ public static class Cli
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Generated {truth.Frames.Count} {options.Sensor.ToString().ToLowerInvariant()} frames of {options.Width}x{options.Height} with {truth.Stars.Count} stars in {samples} ({watch.Elapsed.TotalSeconds:0.0} s)."));
             var runner = StandardPhases.Runner();
-            using var printer = new EventPrinter(parse.GetValue(json));
+            var printer = new EventPrinter(parse.GetValue(json));
             runner.EventWritten += printer.Print;
             var outcome = await Task.Run(() => runner.Start(new StartRequest
             {

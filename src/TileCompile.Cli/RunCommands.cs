@@ -25,7 +25,7 @@ internal static class RunCommands
         command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
         {
             var runner = StandardPhases.Runner();
-            using var printer = new EventPrinter(parse.GetValue(json));
+            var printer = new EventPrinter(parse.GetValue(json));
             runner.EventWritten += printer.Print;
             var outcome = await Task.Run(() => runner.Start(new StartRequest
             {
@@ -69,7 +69,7 @@ internal static class RunCommands
                 PrintPlan(runner.PlanResume(request), parse.GetValue(json));
                 return 0;
             }
-            using var printer = new EventPrinter(parse.GetValue(json));
+            var printer = new EventPrinter(parse.GetValue(json));
             runner.EventWritten += printer.Print;
             var outcome = await Task.Run(() => runner.Resume(request, token), CancellationToken.None);
             return printer.Finish(outcome);
@@ -234,7 +234,7 @@ internal static class RunCommands
 }
 
 /// <summary>Prints engine events as they happen: JSON lines with --json, short human lines otherwise.</summary>
-internal sealed class EventPrinter : IDisposable
+internal sealed class EventPrinter
 {
     private readonly bool _json;
     private readonly bool _verbose;
@@ -302,6 +302,4 @@ internal sealed class EventPrinter : IDisposable
         }
         return outcome.Status == "ok" ? 0 : 1;
     }
-
-    public void Dispose() { }
 }

@@ -1,5 +1,3 @@
-using TileCompile.Engine.Config;
-
 namespace TileCompile.Engine.Pipeline;
 
 /// <summary>Operating mode decided by the number of usable frames.</summary>
@@ -16,9 +14,6 @@ public enum RunMode
 /// <summary>Mode rules of the method.</summary>
 public static class RunModes
 {
-    /// <summary>The configuration keys the mode depends on.</summary>
-    public static readonly ConfigKey[] Keys = { ConfigKeys.Assumptions.FramesMin, ConfigKeys.Assumptions.FramesReducedThreshold };
-
     /// <summary>Mode for <paramref name="usableFrames"/> frames.</summary>
     public static RunMode For(int usableFrames, int framesMin, int reducedThreshold) =>
         usableFrames >= reducedThreshold ? RunMode.Full : usableFrames >= framesMin ? RunMode.Reduced : RunMode.Emergency;

@@ -94,7 +94,6 @@ public static class BandStacker
                         }
                         if (classicImage is not null)
                         {
-                            s.Ones.AsSpan().Fill(1f);
                             classicImage[(long)y * width + x] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip, s.Sorted).Value;
                         }
                     }
@@ -118,6 +117,7 @@ public static class BandStacker
             Values = new float[n];
             Weights = new float[n];
             Ones = new float[n];
+            Ones.AsSpan().Fill(1f);
             Keep = new bool[n];
             Sorted = new float[n];
             WeightRows = new float[n][];
