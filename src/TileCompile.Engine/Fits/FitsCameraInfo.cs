@@ -36,6 +36,8 @@ public sealed record FitsCameraInfo
     public BayerPattern? EffectivePattern { get; init; }
     /// <summary>Exposure in seconds from EXPTIME or EXPOSURE.</summary>
     public double? ExposureSeconds { get; init; }
+    /// <summary>The camera's name from INSTRUME, when present.</summary>
+    public string? Instrument { get; init; }
     /// <summary>DATAMAX when present: float frames with DATAMAX ≤ 1 were normalized to 0..1 by other software.</summary>
     public double? DataMax { get; init; }
 
@@ -68,6 +70,7 @@ public sealed record FitsCameraInfo
             EffectivePattern = effective,
             ExposureSeconds = header.GetDouble("EXPTIME") ?? header.GetDouble("EXPOSURE"),
             DataMax = header.GetDouble("DATAMAX"),
+            Instrument = header.GetString("INSTRUME")?.Trim() is { Length: > 0 } instrument ? instrument : null,
         };
     }
 }

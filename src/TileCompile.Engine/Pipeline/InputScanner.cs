@@ -5,7 +5,7 @@ namespace TileCompile.Engine.Pipeline;
 
 /// <summary>One frame found by the scan, described from its header alone.</summary>
 public sealed record ScannedFrame(string Path, long Size, DateTime LastWriteUtc, int Width, int Height, int Planes, int Bitpix,
-    string ColorMode, string? BayerPattern, double? ExposureSeconds);
+    string ColorMode, string? BayerPattern, double? ExposureSeconds, string? Camera = null);
 
 /// <summary>A frame that cannot be used, with the reason (naming the header value that disqualifies it).</summary>
 public sealed record ExcludedFrame(string Path, string Reason);
@@ -54,7 +54,7 @@ public static class InputScanner
                 var pattern = bayerOverride ?? image.Camera.EffectivePattern?.ToString();
                 var mode = image.Planes == 3 ? "RGB" : pattern is null ? "MONO" : "OSC";
                 frames.Add(new ScannedFrame(file, info.Length, info.LastWriteTimeUtc, image.Width, image.Height, image.Planes, image.Bitpix,
-                    mode, mode == "OSC" ? pattern : null, image.Camera.ExposureSeconds));
+                    mode, mode == "OSC" ? pattern : null, image.Camera.ExposureSeconds, image.Camera.Instrument));
             }
             catch (FitsFormatException e)
             {
@@ -62,7 +62,8 @@ public static class InputScanner
             }
         }
 
-        // The largest group of identical geometry and colour layout is the session; others are excluded.
+        // The largest group of identical geometry, colour layout and camera is the session; others are excluded.
+        // Frames without INSTRUME join any camera: many tools drop the card.
         var groups = frames.GroupBy(f => (f.Width, f.Height, f.Planes, Float: f.Bitpix < 0, f.ColorMode, f.BayerPattern))
             .OrderByDescending(g => g.Count()).ToList();
         if (groups.Count > 1)
@@ -72,6 +73,17 @@ public static class InputScanner
             {
                 excluded.Add(new ExcludedFrame(f.Path,
                     $"{f.Width}x{f.Height} {f.BayerPattern ?? f.ColorMode} (BITPIX {f.Bitpix}) does not match the session's {main.Width}x{main.Height} {main.BayerPattern ?? main.ColorMode}"));
+                frames.Remove(f);
+            }
+        }
+        var cameras = frames.Where(f => f.Camera is not null).GroupBy(f => f.Camera!, StringComparer.OrdinalIgnoreCase)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        if (cameras.Count > 1)
+        {
+            var main = cameras[0].Key;
+            foreach (var f in frames.Where(f => f.Camera is not null && !string.Equals(f.Camera, main, StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                excluded.Add(new ExcludedFrame(f.Path, $"INSTRUME = '{f.Camera}' is not the session's camera '{main}' ({cameras[0].Count()} frames)"));
                 frames.Remove(f);
             }
         }

@@ -12,7 +12,27 @@ public sealed record FrameStars(IReadOnlyList<Star> Stars, IReadOnlyList<(double
 {
     /// <summary>Quick quality for choosing the reference: many stars, small FWHM.</summary>
     public double QuickScore => Stars.Count == 0 ? 0 : Math.Min(Stars.Count, 200) / Math.Max(MedianFwhm, 0.5);
+
+    /// <summary>The proxy prepared for phase correlation (null when too small or not kept).</summary>
+    public PhaseCorrelation.Prepared? Correlation { get; init; }
 }
+
+/// <summary>How a frame's transform is found.</summary>
+public enum RegistrationEngine
+{
+    /// <summary>Triangle matching of stars; phase correlation when that finds nothing.</summary>
+    StarMatching,
+    /// <summary>Phase correlation of the proxies for every frame, refined on stars.</summary>
+    PhaseCorrelation,
+}
+
+/// <summary>The outcome of registering one frame.</summary>
+/// <param name="Transform">Full-resolution reference → frame map.</param>
+/// <param name="RmsPx">RMS residual of the matched stars (full-resolution px); NaN when nothing matched.</param>
+/// <param name="Inliers">Matched stars used in the final fit.</param>
+/// <param name="Reason">Why the frame cannot be registered; null when it can.</param>
+/// <param name="Method">What found the map: <c>stars</c> or <c>phase_correlation</c>.</param>
+public sealed record RegistrationOutcome(AffineTransform Transform, double RmsPx, int Inliers, string? Reason, string Method);
 
 /// <summary>
 /// Registration steps for one frame: the luminance proxy (full resolution for mono, 2×2
@@ -24,10 +44,7 @@ public static class FrameRegistrar
     /// <summary>Detects and measures the stars of a raw frame (the input is not modified).</summary>
     public static FrameStars Stars(ImagePlane raw, BayerPattern? cfa, double detectionSigma, double saturation, int maxStars = 400)
     {
-        var clean = new ImagePlane(raw.Width, raw.Height, (float[])raw.Data.Clone());
-        HotPixelFilter.Clean(clean);
-        MarkSaturated(clean, raw, saturation);
-        var proxy = cfa is null ? clean : clean.Superpixel();
+        var (clean, proxy) = Proxy(raw, cfa, saturation);
         // Small cells follow nebulae and galaxies closely enough that their texture is not taken for stars.
         var bg = BackgroundModel.Estimate(proxy, 24);
         var stars = StarDetector.Detect(proxy, new StarDetectionOptions { Sigma = detectionSigma, MaxStars = maxStars }, bg);
@@ -49,23 +66,82 @@ public static class FrameRegistrar
         {
             full = stars.Select(s => (s.X, s.Y)).ToList();
         }
-        return new FrameStars(stars, full, double.IsFinite(fwhm) ? fwhm : 0, bg.Level, bg.Sigma);
+        return new FrameStars(stars, full, double.IsFinite(fwhm) ? fwhm : 0, bg.Level, bg.Sigma) { Correlation = PhaseCorrelation.Prepare(proxy) };
     }
 
-    /// <summary>
-    /// Matches a frame to the reference and returns the full-resolution reference→frame map, or
-    /// a reason when the frame cannot be registered reliably.
-    /// </summary>
-    public static (MatchResult? Match, AffineTransform FullResolution, double RmsPx, int Inliers, string? Reason) Register(
-        FrameStars reference, FrameStars frame, bool cfa, MatchOptions options, int minInliers, double maxRmsPx)
-    {
-        if (frame.Stars.Count < 3)
-            return (null, AffineTransform.Identity, double.NaN, 0, $"only {frame.Stars.Count} stars detected (clouds, focus or exposure?)");
-        var match = StarMatcher.Match(reference.Stars, frame.Stars, options);
-        if (match is null)
-            return (null, AffineTransform.Identity, double.NaN, 0, $"no consistent star match ({frame.Stars.Count} stars detected)");
+    /// <summary>The luminance proxy of a raw frame prepared for phase correlation (as <see cref="Stars"/> builds it).</summary>
+    public static PhaseCorrelation.Prepared? CorrelationImage(ImagePlane raw, BayerPattern? cfa, double saturation) =>
+        PhaseCorrelation.Prepare(Proxy(raw, cfa, saturation).Proxy);
 
-        // Final fit on full-resolution centroids of the matched pairs, weighted by flux, outliers clipped.
+    // Hot pixels removed and saturated pixels blanked, then 2×2 superpixels for CFA data.
+    private static (ImagePlane Clean, ImagePlane Proxy) Proxy(ImagePlane raw, BayerPattern? cfa, double saturation)
+    {
+        var clean = new ImagePlane(raw.Width, raw.Height, (float[])raw.Data.Clone());
+        HotPixelFilter.Clean(clean);
+        MarkSaturated(clean, raw, saturation);
+        return (clean, cfa is null ? clean : clean.Superpixel());
+    }
+
+    /// <summary>Correlation peaks below this many sigmas of the surface are not trusted.</summary>
+    public const double MinCorrelationSignificance = 8;
+
+    /// <summary>
+    /// A trusted correlation peak is at least this many times higher than any other. Chance peaks of
+    /// unrelated star fields reach about 1.35; the stars must then still confirm the offset.
+    /// </summary>
+    public const double MinCorrelationDistinctness = 1.3;
+
+    /// <summary>Largest field rotation phase correlation searches (degrees either way).</summary>
+    public const double MaxCorrelationRotation = 20;
+
+    /// <summary>
+    /// Matches a frame to the reference and returns the full-resolution reference → frame map, or
+    /// a reason when the frame cannot be registered reliably. With star matching, phase
+    /// correlation is tried when the stars give no acceptable answer.
+    /// </summary>
+    public static RegistrationOutcome Register(FrameStars reference, FrameStars frame, bool cfa, MatchOptions options, int minInliers, double maxRmsPx,
+        RegistrationEngine engine = RegistrationEngine.StarMatching)
+    {
+        RegistrationOutcome? byStars = null;
+        if (engine == RegistrationEngine.StarMatching)
+        {
+            if (frame.Stars.Count < 3)
+                byStars = Failed($"only {frame.Stars.Count} stars detected (clouds, focus or exposure?)", "stars");
+            else if (StarMatcher.Match(reference.Stars, frame.Stars, options) is { } match)
+                byStars = Fit(reference, frame, match, cfa, options, minInliers, maxRmsPx, "stars");
+            else
+                byStars = Failed($"no consistent star match ({frame.Stars.Count} stars detected)", "stars");
+            if (byStars.Reason is null) return byStars;
+        }
+        var byCorrelation = ByCorrelation(reference, frame, cfa, options, minInliers, maxRmsPx);
+        if (byCorrelation.Reason is null || byStars is null) return byCorrelation;
+        return byStars with { Reason = $"{byStars.Reason}; {byCorrelation.Reason}" };
+    }
+
+    private static RegistrationOutcome ByCorrelation(FrameStars reference, FrameStars frame, bool cfa, MatchOptions options, int minInliers, double maxRmsPx)
+    {
+        const string method = "phase_correlation";
+        if (reference.Correlation is not { } r || frame.Correlation is not { } f)
+            return Failed("phase correlation is not possible (frame too small)", method);
+        var estimate = PhaseCorrelation.Estimate(r, f, options.AllowRotation ? MaxCorrelationRotation : 0);
+        if (estimate is null || estimate.Significance < MinCorrelationSignificance || estimate.Distinctness < MinCorrelationDistinctness)
+            return Failed($"phase correlation found no clear offset (peak {estimate?.Significance ?? 0:0.0}σ and {estimate?.Distinctness ?? 0:0.00}× the next; " +
+                          $"{MinCorrelationSignificance:0}σ and {MinCorrelationDistinctness:0.0}× needed)", method);
+        // The correlation is good to about a binned pixel; the stars within a generous radius settle the rest.
+        var match = StarMatcher.Refine(reference.Stars, frame.Stars, estimate.Transform, options, 3 * options.InlierTolerance);
+        if (match is null)
+        {
+            var (dx, dy) = estimate.Transform.Apply(0, 0);
+            return Failed($"phase correlation offset ({dx:0.0}, {dy:0.0}) px is confirmed by fewer than 3 stars", method);
+        }
+        return Fit(reference, frame, match, cfa, options, minInliers, maxRmsPx, method);
+    }
+
+    private static RegistrationOutcome Failed(string reason, string method) => new(AffineTransform.Identity, double.NaN, 0, reason, method);
+
+    // Final fit on full-resolution centroids of the matched pairs, weighted by centroid precision, outliers clipped.
+    private static RegistrationOutcome Fit(FrameStars reference, FrameStars frame, MatchResult match, bool cfa, MatchOptions options, int minInliers, double maxRmsPx, string method)
+    {
         var transform = cfa ? match.Transform.FromHalfResolution() : match.Transform;
         // Start from the matcher's robust map: pairs it does not explain are dropped before any weighted fit.
         var initial = transform;
@@ -98,10 +174,10 @@ public static class FrameRegistrar
             pairs = keep;
         }
         if (pairs.Count < minInliers)
-            return (match, transform, rms, pairs.Count, $"only {pairs.Count} matched stars, at least {minInliers} required");
+            return new(transform, rms, pairs.Count, $"only {pairs.Count} matched stars, at least {minInliers} required", method);
         if (rms > maxRmsPx)
-            return (match, transform, rms, pairs.Count, $"residual {rms:0.00} px exceeds {maxRmsPx:0.00} px");
-        return (match, transform, rms, pairs.Count, null);
+            return new(transform, rms, pairs.Count, $"residual {rms:0.00} px exceeds {maxRmsPx:0.00} px", method);
+        return new(transform, rms, pairs.Count, null, method);
     }
 
     // Expected centroid variance: (FWHM / (2.355 · SNR))², with a floor for systematic errors (blends, pixelation).

@@ -33,25 +33,24 @@ public static class StarDetector
         var w = image.Width;
         var h = image.Height;
         var d = image.Data;
-        var threshold = options.Sigma * sigma;
+        // Peaks are found on a copy smoothed with a Gaussian about the size of a star's core: that
+        // matched filter lifts a faint, wide star's peak relative to the noise, so soft-seeing frames
+        // keep their faint stars. The threshold is in sigmas of the smoothed noise.
+        var smooth = SmoothGaussian(d, w, h);
+        var threshold = options.Sigma * sigma * SmoothedNoiseFactor;
         var candidates = new List<(int X, int Y, float Value)>();
         for (var y = Edge; y < h - Edge; y++)
         {
             for (var x = Edge; x < w - Edge; x++)
             {
                 var i = y * w + x;
-                var v = d[i];
+                var v = smooth[i];
                 if (!float.IsFinite(v)) continue;
                 var b = bg.At(x, y);
                 if (v - b < threshold) continue;
-                if (!IsPeak(d, i, w, v)) continue;
-                // A 3x3 sum well above the noise separates stars from single noise spikes.
-                double sum = 0;
-                for (var dy = -1; dy <= 1; dy++)
-                for (var dx = -1; dx <= 1; dx++)
-                    sum += d[i + dy * w + dx] - b;
-                if (sum < 3 * threshold) continue;
-                candidates.Add((x, y, v));
+                if (!IsPeak(smooth, i, w, v)) continue;
+                if (IsSpike(d, i, w, b)) continue;
+                candidates.Add((x, y, d[i]));
             }
         }
 
@@ -105,6 +104,56 @@ public static class StarDetector
             kept.Add(s);
         }
         return kept;
+    }
+
+    // Kernel taps of a Gaussian with sigma 1 px, and the factor by which it lowers white noise (√Σk² in 2-D).
+    private static readonly float[] Kernel = BuildKernel();
+    private static readonly double SmoothedNoiseFactor = Kernel.Sum(k => (double)k * k);
+
+    private static float[] BuildKernel()
+    {
+        var k = new float[5];
+        double sum = 0;
+        for (var i = 0; i < 5; i++) sum += k[i] = (float)Math.Exp(-(i - 2) * (i - 2) / 2.0);
+        for (var i = 0; i < 5; i++) k[i] = (float)(k[i] / sum);
+        return k;
+    }
+
+    private static float[] SmoothGaussian(float[] d, int w, int h)
+    {
+        var rows = new float[d.Length];
+        var k = Kernel;
+        for (var y = 0; y < h; y++)
+        {
+            var row = y * w;
+            for (var x = 2; x < w - 2; x++)
+            {
+                var i = row + x;
+                rows[i] = k[0] * d[i - 2] + k[1] * d[i - 1] + k[2] * d[i] + k[3] * d[i + 1] + k[4] * d[i + 2];
+            }
+        }
+        var result = new float[d.Length];
+        for (var y = 2; y < h - 2; y++)
+        {
+            var row = y * w;
+            for (var x = 0; x < w; x++)
+            {
+                var i = row + x;
+                result[i] = k[0] * rows[i - 2 * w] + k[1] * rows[i - w] + k[2] * rows[i] + k[3] * rows[i + w] + k[4] * rows[i + 2 * w];
+            }
+        }
+        return result;
+    }
+
+    // A cosmic ray or leftover hot pixel puts most of its 3x3 light into one pixel; a star never does.
+    private static bool IsSpike(float[] d, int i, int w, double background)
+    {
+        double sum = 0;
+        var centre = d[i] - background;
+        for (var dy = -1; dy <= 1; dy++)
+        for (var dx = -1; dx <= 1; dx++)
+            sum += Math.Max(0, d[i + dy * w + dx] - background);
+        return sum > 0 && centre > 0.75 * sum;
     }
 
     private static bool IsPeak(float[] d, int i, int w, float v)

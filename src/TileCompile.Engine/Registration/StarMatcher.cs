@@ -98,13 +98,22 @@ public static class StarMatcher
             }
         }
         if (bestTransform is not { } transform || bestCount < 3) return null;
+        return Refine(reference, frame, transform, options, options.InlierTolerance);
+    }
 
-        // Refinement on all stars that the current map brings within tolerance, weighted by
-        // brightness (bright stars have the best centroids), with residual outliers clipped.
+    /// <summary>
+    /// Refines a map known to be roughly right (from voting, or from phase correlation) on all
+    /// stars it brings within tolerance, weighted by brightness (bright stars have the best
+    /// centroids), with residual outliers clipped; null when fewer than 3 stars agree.
+    /// </summary>
+    public static MatchResult? Refine(IReadOnlyList<Star> reference, IReadOnlyList<Star> frame, AffineTransform transform, MatchOptions options, double firstTolerance)
+    {
         List<(int Ref, int Frame)> pairs = new();
         for (var round = 0; round < 5; round++)
         {
-            var clip = round < 2 ? options.InlierTolerance : Math.Min(options.InlierTolerance, Math.Max(0.5, 3 * Rms(reference, frame, transform, pairs)));
+            var clip = round == 0 ? firstTolerance
+                : round < 2 ? options.InlierTolerance
+                : Math.Min(options.InlierTolerance, Math.Max(0.5, 3 * Rms(reference, frame, transform, pairs)));
             pairs = Pairs(reference, frame, transform, options.RefineStars, clip);
             if (pairs.Count < 3) return null;
             var from = pairs.Select(p => Pos(reference[p.Ref])).ToList();
@@ -117,6 +126,7 @@ public static class StarMatcher
                 transform = transform with { A = s, B = 0, C = 0, D = s };
             }
         }
+        if (Math.Abs(transform.Scale - 1) > options.MaxScaleDeviation) return null;
         pairs = Pairs(reference, frame, transform, options.RefineStars, Math.Min(options.InlierTolerance, Math.Max(0.5, 3 * Rms(reference, frame, transform, pairs))));
         if (pairs.Count < 3) return null;
         double sum = 0;

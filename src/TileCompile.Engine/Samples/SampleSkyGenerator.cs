@@ -135,6 +135,7 @@ public static class SampleSkyGenerator
 
         return new SampleTruth
         {
+            Nebula = o.Nebulosity > 0 ? PlanNebula(o, cx, cy) : null,
             Options = o,
             BayerPattern = o.Sensor == SampleSensor.Rggb ? "RGGB" : null,
             Stars = stars,
@@ -142,6 +143,20 @@ public static class SampleSkyGenerator
             HotPixels = hot,
             Galaxy = galaxy,
         };
+    }
+
+    // A stream of its own, so adding nebulosity leaves every other random draw of the session unchanged.
+    private static TruthNebula PlanNebula(SampleSkyOptions o, double cx, double cy)
+    {
+        var rng = new SampleRandom((ulong)o.Seed, 7);
+        var size = Math.Min(o.Width, o.Height);
+        var clouds = new double[6][];
+        for (var i = 0; i < clouds.Length; i++)
+            clouds[i] = new[] { cx + rng.Uniform(-0.4, 0.4) * o.Width, cy + rng.Uniform(-0.4, 0.4) * o.Height, rng.Uniform(0.15, 0.35) * size, rng.Uniform(0.4, 1) };
+        var wisps = new double[Math.Max(40, o.Width * o.Height / 1600)][];
+        for (var i = 0; i < wisps.Length; i++)
+            wisps[i] = new[] { rng.Uniform(-0.1, 1.1) * o.Width, rng.Uniform(-0.1, 1.1) * o.Height, rng.Uniform(5, 20), rng.Uniform(0.2, 1) };
+        return new TruthNebula(o.Nebulosity, clouds, wisps);
     }
 
     /// <summary>Renders frame <paramref name="index"/> to ADU (deterministic for the session seed).</summary>
@@ -170,6 +185,7 @@ public static class SampleSkyGenerator
             }
         }
 
+        if (truth.Nebula is { } nebula) AddNebula(image, w, h, frame, nebula, cfa);
         if (truth.Galaxy is { } gal) AddGalaxy(image, w, h, frame, gal, cfa, frame.Transparency);
         foreach (var star in truth.Stars) AddStar(image, w, h, frame, star, cfa);
         if (frame.Trail is { } trail) AddTrail(image, w, h, trail, 1200 * frame.Transparency);
@@ -229,6 +245,44 @@ public static class SampleSkyGenerator
                 if ((uint)x >= (uint)w) continue;
                 var response = cfa is { } p ? p.ColorAt(x, y) switch { CfaColor.Red => star.Red, CfaColor.Green => star.Green, _ => star.Blue } : 1.0;
                 image[y * w + x] += (float)(buffer[j * size + i] * scale * response);
+            }
+        }
+    }
+
+    private static void AddNebula(float[] image, int w, int h, TruthFrame frame, TruthNebula nebula, BayerPattern? cfa)
+    {
+        var m = frame.Matrix;
+        var det = m[0] * m[4] - m[1] * m[3];
+        var colour = new[] { 1.3, 0.9, 0.7 };
+        var texture = new double[w * h];
+        // Knots and wisps first, each within 3σ of its centre only (they are small), in frame coordinates.
+        foreach (var wisp in nebula.Wisps)
+        {
+            var (wx, wy) = frame.SkyToFrame(wisp[0], wisp[1]);
+            var reach = (int)Math.Ceiling(3 * wisp[2]);
+            var twoSigma2 = 2 * wisp[2] * wisp[2];
+            for (var y = Math.Max(0, (int)wy - reach); y <= Math.Min(h - 1, (int)wy + reach); y++)
+            for (var x = Math.Max(0, (int)wx - reach); x <= Math.Min(w - 1, (int)wx + reach); x++)
+                texture[y * w + x] += wisp[3] * Math.Exp(-((x - wx) * (x - wx) + (y - wy) * (y - wy)) / twoSigma2);
+        }
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var fx = x - m[2];
+                var fy = y - m[5];
+                var sx = (m[4] * fx - m[1] * fy) / det;
+                var sy = (-m[3] * fx + m[0] * fy) / det;
+                double cloud = 0;
+                foreach (var c in nebula.Clouds)
+                {
+                    var dx = sx - c[0];
+                    var dy = sy - c[1];
+                    cloud += c[3] * Math.Exp(-(dx * dx + dy * dy) / (2 * c[2] * c[2]));
+                }
+                var response = cfa is { } p ? colour[(int)p.ColorAt(x, y)] : 1.0;
+                var structure = 0.4 + 0.6 * Math.Min(texture[y * w + x], 1.5);
+                image[y * w + x] += (float)(nebula.PeakAdu * frame.Transparency * Math.Min(cloud, 1.5) * structure * response);
             }
         }
     }

@@ -56,6 +56,8 @@ public sealed record SampleSkyOptions
     public bool BadFrame { get; init; } = true;
     /// <summary>Add an extended object (a galaxy) near the centre.</summary>
     public bool ExtendedObject { get; init; } = true;
+    /// <summary>Peak brightness in ADU of diffuse, filamentary nebulosity filling much of the field (0 = none).</summary>
+    public double Nebulosity { get; init; }
     /// <summary>Cosmic-ray hits per frame (on average).</summary>
     public double CosmicRaysPerFrame { get; init; } = 2;
 
@@ -69,6 +71,7 @@ public sealed record SampleSkyOptions
         if (StarDensity is < 0 or > 1000) throw new ArgumentException($"StarDensity {StarDensity} must be between 0 and 1000");
         if (SeeingFwhm is < 0.8 or > 30) throw new ArgumentException($"SeeingFwhm {SeeingFwhm} must be between 0.8 and 30 pixels");
         if (ExposureSeconds <= 0) throw new ArgumentException("ExposureSeconds must be positive");
+        if (Nebulosity is < 0 or > 30000) throw new ArgumentException($"Nebulosity {Nebulosity} must be between 0 and 30000 ADU");
         if (SkyLevel is < 0 or > 30000) throw new ArgumentException($"SkyLevel {SkyLevel} must be between 0 and 30000 ADU");
     }
 }

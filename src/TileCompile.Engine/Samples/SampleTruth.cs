@@ -52,6 +52,12 @@ public sealed record TruthFrame
 /// <summary>The extended object.</summary>
 public sealed record TruthGalaxy(double X, double Y, double ScaleLength, double AxisRatio, double AngleDegrees, double PeakAdu);
 
+/// <summary>Diffuse nebulosity in sky coordinates: large clouds whose light is broken into knots and wisps.</summary>
+/// <param name="PeakAdu">Brightness scale in ADU.</param>
+/// <param name="Clouds">Each cloud as [x, y, sigma, weight] in sky pixels.</param>
+/// <param name="Wisps">Each knot or wisp as [x, y, sigma, weight] in sky pixels (sigma 5–20 px).</param>
+public sealed record TruthNebula(double PeakAdu, double[][] Clouds, double[][] Wisps);
+
 /// <summary>Ground truth of a generated session, written as <c>truth.json</c> beside the frames.</summary>
 public sealed record SampleTruth
 {
@@ -67,6 +73,8 @@ public sealed record SampleTruth
     public required int[][] HotPixels { get; init; }
     /// <summary>The galaxy, when generated.</summary>
     public TruthGalaxy? Galaxy { get; init; }
+    /// <summary>The nebulosity, when generated.</summary>
+    public TruthNebula? Nebula { get; init; }
 
     /// <summary>File name of the truth document.</summary>
     public const string FileName = "truth.json";

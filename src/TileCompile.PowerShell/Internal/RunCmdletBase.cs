@@ -120,6 +120,14 @@ public abstract class RunCmdletBase : PSCmdlet
                 }
             }
         }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C landed between the check and a write. The engine is still ending the run (it
+            // writes the cancelled state and releases the lock): wait for that, so the prompt returns
+            // to a run that is no longer running.
+            _stopping = true;
+            foreach (var _ in queue.GetConsumingEnumerable()) { }
+        }
         finally
         {
             if (!_stopping) foreach (var record in tracker.Complete()) WriteProgress(record);

@@ -49,10 +49,10 @@ public class RegistrationAccuracyTests
         var reference = Load(2);
         for (var f = 0; f < truth.Frames.Count; f++)
         {
-            var (match, full, rms, inliers, reason) = FrameRegistrar.Register(reference, Load(f), cfa, new MatchOptions(), 6, 1.5);
-            Assert.True(reason is null, $"frame {f}: {reason}");
-            var error = TransformError(full, truth.ReferenceToFrame(2, f), options.Width, options.Height);
-            _out.WriteLine($"frame {f}: error {error:F4} px, inliers {inliers}, rms {rms:F3}");
+            var outcome = FrameRegistrar.Register(reference, Load(f), cfa, new MatchOptions(), 6, 1.5);
+            Assert.True(outcome.Reason is null, $"frame {f}: {outcome.Reason}");
+            var error = TransformError(outcome.Transform, truth.ReferenceToFrame(2, f), options.Width, options.Height);
+            _out.WriteLine($"frame {f}: error {error:F4} px, inliers {outcome.Inliers}, rms {outcome.RmsPx:F3}, {outcome.Method}");
             Assert.True(error < 0.1, $"frame {f}: transform error {error:F3} px");
         }
     }

@@ -23,7 +23,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -35,7 +35,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public bool ReadsInputFrames => true;
 
-    private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output);
+    private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null);
 
     private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise);
 
@@ -57,8 +57,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             Affine = context.Config.Get(Keys.Transform) == "affine",
             AllowRotation = context.Config.Get(Keys.AllowRotation),
         };
-        if (context.Config.Get(Keys.Engine) == "phase_correlation")
-            throw new NotSupportedException("registration.engine 'phase_correlation' is not available in this engine version; use triangle_star_matching");
+        var engine = context.Config.Get(Keys.Engine) == "phase_correlation" ? RegistrationEngine.PhaseCorrelation : RegistrationEngine.StarMatching;
         var minInliers = context.Config.Get(Keys.StarMinInliers);
         var maxRms = context.Config.Get(Keys.MaxRmsPx);
         var interpolation = context.Config.Get(Keys.Interpolation) == "bilinear" ? Interpolation.Bilinear : Interpolation.Lanczos3;
@@ -67,7 +66,10 @@ public sealed class RegistrationPhase : IPipelinePhase
         var referenceStars = new FrameStars(
             reference.Stars.Select(s => new Star(s[0], s[1], s[2], s[3], s[4], 1, 0)).ToList(),
             reference.FullResolution.Select(s => (s[0], s[1])).ToList(),
-            reference.MedianFwhm, reference.Background, reference.Noise);
+            reference.MedianFwhm, reference.Background, reference.Noise)
+        {
+            Correlation = ReferenceCorrelation(frames[reference.Index].Path, pattern, saturation),
+        };
 
         var results = new FrameResult?[frames.Count];
         var done = 0;
@@ -87,7 +89,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             }
             context.CancellationToken.ThrowIfCancellationRequested();
             var result = RegisterFrame(context, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
-                interpolation, out var artifacts);
+                engine, interpolation, out var artifacts);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
             PipelineRunner.Fault($"phase1:frame{i}");
             results[i] = result;
@@ -115,6 +117,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 Stars = results[i]!.Stars,
                 FwhmPx = results[i]!.FwhmPx,
                 Output = results[i]!.Output,
+                Method = results[i]!.Method,
             }).ToList(),
         };
         context.WriteJson(ReportJson, report);
@@ -172,6 +175,14 @@ public sealed class RegistrationPhase : IPipelinePhase
         return choice;
     }
 
+    // The reference's correlation image is rebuilt from its file (cheap, deterministic) rather than stored.
+    private static PhaseCorrelation.Prepared? ReferenceCorrelation(string path, BayerPattern? pattern, double saturation)
+    {
+        using var image = FitsImage.Open(path);
+        var raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+        return FrameRegistrar.CorrelationImage(raw, pattern, saturation);
+    }
+
     // Reference candidates keep many stars: matching uses the brightest, local metrics use them all.
     private static FrameStars Measure(string path, BayerPattern? pattern, double sigma, double saturation)
     {
@@ -181,7 +192,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     }
 
     private static FrameResult RegisterFrame(PhaseContext context, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
-        MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, Interpolation interpolation,
+        MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, RegistrationEngine engine, Interpolation interpolation,
         out IReadOnlyList<Runs.ArtifactRecord> artifacts)
     {
         artifacts = Array.Empty<Runs.ArtifactRecord>();
@@ -202,6 +213,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         AffineTransform transform;
         double rms;
         int inliers;
+        var method = "reference";
         if (isReference)
         {
             transform = AffineTransform.Identity;
@@ -210,12 +222,14 @@ public sealed class RegistrationPhase : IPipelinePhase
         }
         else
         {
-            var (_, full, r, n, reason) = FrameRegistrar.Register(reference, stars, pattern is not null, options, minInliers, maxRms);
-            if (reason is not null)
-                return new FrameResult("excluded", reason, null, double.IsFinite(r) ? Math.Round(r, 4) : null, n, stars.Stars.Count, stars.MedianFwhm, null);
-            transform = full;
-            rms = r;
-            inliers = n;
+            var outcome = FrameRegistrar.Register(reference, stars, pattern is not null, options, minInliers, maxRms, engine);
+            if (outcome.Reason is not null)
+                return new FrameResult("excluded", outcome.Reason, null, double.IsFinite(outcome.RmsPx) ? Math.Round(outcome.RmsPx, 4) : null, outcome.Inliers,
+                    stars.Stars.Count, stars.MedianFwhm, null, outcome.Method);
+            transform = outcome.Transform;
+            rms = outcome.RmsPx;
+            inliers = outcome.Inliers;
+            method = outcome.Method;
         }
 
         var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
@@ -232,6 +246,6 @@ public sealed class RegistrationPhase : IPipelinePhase
         var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, warped.Data, warped.Width, warped.Height, header: header));
         artifacts = new[] { record };
         return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
-            stars.Stars.Count, stars.MedianFwhm, relative);
+            stars.Stars.Count, stars.MedianFwhm, relative, method);
     }
 }

@@ -38,6 +38,8 @@ public sealed record RegisteredFrame
     public double? FwhmPx { get; init; }
     /// <summary>Registered frame (run-relative), when ok.</summary>
     public string? Output { get; init; }
+    /// <summary>What found the transform: reference, stars or phase_correlation.</summary>
+    public string? Method { get; init; }
 }
 
 /// <summary>artifacts/channels.json: channel layout and the per-frame channel cubes.</summary>
