@@ -81,6 +81,13 @@ if (File.Exists(cli))
     resumeSeconds = p.ExitCode == 0 ? resume.Elapsed.TotalSeconds : null;
 }
 
+// Import-Module as a user's session does it: the runspace is open, the module is not loaded yet.
+var repoRoot = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+var importSeconds = ImportModuleSeconds(Path.Combine(repoRoot, "TileCompile.psd1"));
+
+// Siril's classic register-and-stack on the same frames, when Siril is installed.
+var sirilSeconds = SirilSeconds(data, options.Sensor == SampleSensor.Rggb, Path.Combine(output, "siril-" + preset));
+
 // Listing 1,000 runs: copies of the benchmark run's run.json under fresh ids, listed with a status filter.
 var catalogRoot = Path.Combine(output, "catalog-" + preset);
 if (Directory.Exists(catalogRoot)) Directory.Delete(catalogRoot, recursive: true);
@@ -119,6 +126,9 @@ var result = new
     peak_working_set_mib = self.PeakWorkingSet64 / 1048576.0,
     resume_from_stacking_s = resumeSeconds,
     list_1000_runs_s = listing.Elapsed.TotalSeconds,
+    import_module_s = importSeconds,
+    siril_s = sirilSeconds?.Seconds,
+    siril_frames_stacked = sirilSeconds?.Stacked,
     hfd_improvement_percent = validation.GetProperty("hfd_improvement_percent").GetDouble(),
     background_noise_ratio = validation.GetProperty("background_noise_ratio").GetDouble(),
     phases = phases.Values.OrderBy(p => p.Phase).Select(p => new
@@ -148,6 +158,8 @@ md.AppendLine();
 md.AppendLine(CultureInfo.InvariantCulture, $"I/O floor (read every frame once): {result.io_floor_s:0.00} s · {result.frames_per_s:0.0} frames/s · {result.megapixels_per_s:0.0} MP/s · " +
     $"resume from STACKING incl. process start: {(resumeSeconds is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
     $"listing 1,000 runs: {result.list_1000_runs_s:0.000} s · " +
+    $"Import-Module: {(importSeconds is { } im ? im.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
+    $"Siril convert+register+stack: {(sirilSeconds is { } si ? $"{si.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({si.Stacked} of {options.Frames} frames stacked)" : "not installed")} · " +
     $"HFD vs plain mean: {result.hfd_improvement_percent:+0.0;-0.0} % · noise ratio {result.background_noise_ratio:0.00}");
 File.WriteAllText(stem + ".md", md.ToString());
 Console.WriteLine(md.ToString());
@@ -157,6 +169,55 @@ string? Arg(string name)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static double? ImportModuleSeconds(string manifest)
+{
+    if (!File.Exists(manifest)) return null;
+    using var runspace = System.Management.Automation.Runspaces.RunspaceFactory.CreateRunspace(
+        System.Management.Automation.Runspaces.InitialSessionState.CreateDefault2());
+    runspace.Open();
+    using var ps = System.Management.Automation.PowerShell.Create();
+    ps.Runspace = runspace;
+    ps.AddScript("Get-Date | Out-Null").Invoke();
+    ps.Commands.Clear();
+    var clock = Stopwatch.StartNew();
+    ps.AddScript($"Import-Module '{manifest.Replace("'", "''")}' -ErrorAction Stop").Invoke();
+    clock.Stop();
+    return ps.HadErrors ? null : clock.Elapsed.TotalSeconds;
+}
+
+// Siril (siril-cli) with a script of the classic workflow: convert, register (global star alignment), sigma-clipped stack.
+static (double Seconds, int Stacked)? SirilSeconds(string data, bool cfa, string work)
+{
+    var cli = new[] { "/usr/bin/siril-cli", "/usr/local/bin/siril-cli" }.FirstOrDefault(File.Exists);
+    if (cli is null) return null;
+    if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+    Directory.CreateDirectory(work);
+    var script = Path.Combine(work, "stack.ssf");
+    File.WriteAllText(script, string.Join("\n",
+        "requires 1.0.0",
+        $"cd \"{data}\"",
+        $"convert light -out=\"{work}\"" + (cfa ? " -debayer" : ""),
+        $"cd \"{work}\"",
+        // Siril's defaults find only a few of the generator's stars; a lower threshold lets it register more frames.
+        "setfindstar 0.3 0.3",
+        "register light",
+        "stack r_light rej 3 3 -norm=addscale -output_norm -out=result",
+        ""));
+    var clock = Stopwatch.StartNew();
+    using var p = Process.Start(new ProcessStartInfo(cli, $"-s \"{script}\"") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+    var log = p.StandardOutput.ReadToEndAsync();
+    var err = p.StandardError.ReadToEndAsync();
+    p.WaitForExit();
+    clock.Stop();
+    File.WriteAllText(Path.Combine(work, "siril.log"), log.Result + err.Result);
+    var ok = p.ExitCode == 0 && Directory.EnumerateFiles(work, "result*").Any();
+    var seconds = clock.Elapsed.TotalSeconds;
+    var stacked = System.Text.RegularExpressions.Regex.Match(log.Result, @"(\d+) images have been stacked");
+    File.Copy(Path.Combine(work, "siril.log"), work + ".log", overwrite: true);
+    Directory.Delete(work, recursive: true);
+    return ok ? (seconds, stacked.Success ? int.Parse(stacked.Groups[1].Value, CultureInfo.InvariantCulture) : 0) : null;
 }
 
 static string Git(string arguments)

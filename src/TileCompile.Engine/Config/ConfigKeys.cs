@@ -123,13 +123,17 @@ public static class ConfigKeys
         public static readonly ConfigKey<double> StructureMetric = Double("local_metrics.structure_mode.metric_weight", 0.7, 0, 1, "STRUCTURE tiles: weight of the E/σ z-score.");
         /// <summary>STRUCTURE tiles: background weight.</summary>
         public static readonly ConfigKey<double> StructureBackground = Double("local_metrics.structure_mode.background_weight", 0.3, 0, 1, "STRUCTURE tiles: weight of the (negated) background z-score.");
+        /// <summary>Exponent scale of the local weight.</summary>
+        public static readonly ConfigKey<double> WeightExponentScale = Double("local_metrics.weight_exponent_scale", 0.7, 0, 5,
+            "k in L = exp(k · clip(Q)): larger favours the sharp frames of each tile more, at a cost in noise (0.7 keeps the background noise within about 15 % of a plain mean).");
     }
 
     /// <summary>Synthetic frames (full mode).</summary>
     public static class Synthetic
     {
         /// <summary>Weighting.</summary>
-        public static readonly ConfigKey<string> Weighting = Choice("synthetic.weighting", "global", new[] { "global", "tile_weighted" }, "Synthetic frame per cluster: global weights, or tile-weighted reconstruction.");
+        public static readonly ConfigKey<string> Weighting = Choice("synthetic.weighting", "tile_weighted", new[] { "global", "tile_weighted" },
+            "Synthetic frame per cluster: tile-weighted reconstruction of its frames (each area weighted by where the frames are sharp), or global frame weights only.");
         /// <summary>Cluster count range.</summary>
         public static readonly ConfigKey<IntRange> ClusterCountRange = IntRange("synthetic.clustering.cluster_count_range", 5, 30, 1, 1000, "K = clip(N / 10, low, high) clusters.");
     }
@@ -148,7 +152,8 @@ public static class ConfigKeys
         /// <summary>Minimum kept fraction.</summary>
         public static readonly ConfigKey<double> MinFraction = Double("stacking.sigma_clip.min_fraction", 0.4, 0, 1, "Keep at least this fraction of samples, else fall back to the unclipped mean.");
         /// <summary>Cluster quality weighting.</summary>
-        public static readonly ConfigKey<bool> ClusterWeighting = Bool("stacking.cluster_quality_weighting.enabled", true, "Weight synthetic frames by their cluster's quality.");
+        public static readonly ConfigKey<bool> ClusterWeighting = Bool("stacking.cluster_quality_weighting.enabled", false,
+            "Also weight synthetic frames by their cluster's global quality. Off by default: the frames' weights already include their global weight, so this counts it twice and adds noise.");
         /// <summary>κ.</summary>
         public static readonly ConfigKey<double> KappaCluster = Double("stacking.cluster_quality_weighting.kappa_cluster", 1, 0, 10, "κ in w_k = exp(κ · Q_k).");
         /// <summary>Cap ratio.</summary>

@@ -47,11 +47,15 @@ public static class RobustStats
         return 1.4826 * Median(values.Select(v => Math.Abs(v - m)).ToList());
     }
 
-    /// <summary>Robust z-scores: (x − median) / max(1.4826·MAD, 1e-6).</summary>
-    public static double[] ZScores(IReadOnlyList<double> values)
+    /// <summary>
+    /// Robust z-scores: (x − median) / max(1.4826·MAD, <paramref name="relativeFloor"/>·|median|, 1e-6).
+    /// The floor keeps differences that are tiny compared with the value itself from being blown up
+    /// into whole standard deviations when all frames are nearly alike.
+    /// </summary>
+    public static double[] ZScores(IReadOnlyList<double> values, double relativeFloor = 0)
     {
         var m = Median(values);
-        var s = Math.Max(Mad(values), 1e-6);
+        var s = Math.Max(Math.Max(Mad(values), relativeFloor * Math.Abs(m)), 1e-6);
         return values.Select(v => double.IsFinite(v) ? (v - m) / s : 0).ToArray();
     }
 

@@ -7,10 +7,10 @@ namespace TileCompile.Engine.Metrics;
 /// A frame's seeing as a plane over the field, <c>FWHM(x, y) = a + b·x + c·y</c>, fitted by iteratively
 /// clipped least squares to its measured stars, with the median roundness and contrast.
 /// </summary>
-public sealed record SeeingField(double A, double B, double C, double Roundness, double Contrast)
+public sealed record SeeingField(double A, double B, double C, double Roundness, double Contrast, double Low = 0, double High = double.PositiveInfinity)
 {
     /// <summary>FWHM at (x, y); NaN when no stars were measured.</summary>
-    public double At(double x, double y) => A + B * x + C * y;
+    public double At(double x, double y) => Math.Clamp(A + B * x + C * y, Low, High);
 
     /// <summary>Fits the field; falls back to a constant (median) with fewer than 10 stars.</summary>
     public static SeeingField Fit(IReadOnlyList<Star> stars)
@@ -31,7 +31,10 @@ public sealed record SeeingField(double A, double B, double C, double Roundness,
             if (kept.Count == use.Count) break;
             use = kept;
         }
-        return new SeeingField(p.A, p.B, p.C, roundness, contrast);
+        // No extrapolation beyond what the stars support: a plane tilted by a few outliers would otherwise
+        // promise an impossibly sharp (or soft) corner, and that tile's weight would follow it.
+        var values = (use.Count > 0 ? use : stars).Select(s => p.A + p.B * s.X + p.C * s.Y).ToList();
+        return new SeeingField(p.A, p.B, p.C, roundness, contrast, values.Min(), values.Max());
     }
 
     private static (double A, double B, double C)? Solve(List<Star> stars)

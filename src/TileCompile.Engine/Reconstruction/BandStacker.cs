@@ -27,13 +27,28 @@ public sealed class TileWeights(TileWeightField field, IReadOnlyList<double[]> t
     public void FillRow(int source, int y, Span<float> row, Span<double> scratch) => field.FillRow(y, tileWeights[source], row, scratch);
 }
 
+/// <summary>
+/// How a stack rejects outliers: by iterative sigma clipping of its own samples, or by the acceptance
+/// interval per pixel that an earlier stack over all frames decided (a FITS file with a low and a high plane).
+/// </summary>
+public sealed record Rejection
+{
+    /// <summary>Sigma clipping of the stack's own samples; null for none.</summary>
+    public SigmaClipOptions? Clip { get; init; }
+    /// <summary>File with the per-pixel [low, high] planes to keep samples within; used instead of <see cref="Clip"/>.</summary>
+    public string? BoundsPath { get; init; }
+    /// <summary>With <see cref="BoundsPath"/>: keep at least this fraction of samples, else use them all.</summary>
+    public double MinFraction { get; init; }
+}
+
 /// <summary>Result of a stack.</summary>
 /// <param name="Image">The combined image (NaN where no source has data).</param>
 /// <param name="Classic">The unweighted sigma-clipped mean of the same sources, when requested.</param>
 /// <param name="RejectionFallbacks">Pixels where too few samples survived rejection.</param>
 /// <param name="WeightFallbacks">Pixels whose weights summed to ~0 (plain mean used).</param>
 /// <param name="EmptyPixels">Pixels without any data.</param>
-public sealed record StackResult(float[] Image, float[]? Classic, long RejectionFallbacks, long WeightFallbacks, long EmptyPixels);
+/// <param name="Bounds">Per pixel the acceptance interval of the clipping (low plane, then high plane), when requested.</param>
+public sealed record StackResult(float[] Image, float[]? Classic, long RejectionFallbacks, long WeightFallbacks, long EmptyPixels, float[]? Bounds = null);
 
 /// <summary>
 /// Combines many frames pixel by pixel while holding only a band of rows of each in memory:
@@ -44,9 +59,27 @@ public static class BandStacker
 {
     /// <summary>Stacks <paramref name="sources"/> (all of the same plane size).</summary>
     public static StackResult Stack(int width, int height, IReadOnlyList<StackSource> sources, IWeightProvider weights, SigmaClipOptions? clip,
-        bool classic, long memoryBudgetBytes, ParallelOptions parallel, Action<int, int>? progress = null)
+        bool classic, long memoryBudgetBytes, ParallelOptions parallel, Action<int, int>? progress = null) =>
+        Stack(width, height, sources, weights, new Rejection { Clip = clip }, classic, recordBounds: false, memoryBudgetBytes, parallel, progress);
+
+    /// <summary>Stacks <paramref name="sources"/> with the given rejection; <paramref name="recordBounds"/> keeps the clipping intervals.</summary>
+    public static StackResult Stack(int width, int height, IReadOnlyList<StackSource> sources, IWeightProvider weights, Rejection rejection,
+        bool classic, bool recordBounds, long memoryBudgetBytes, ParallelOptions parallel, Action<int, int>? progress = null)
     {
+        var clip = rejection.Clip;
         var n = sources.Count;
+        var plane = (long)width * height;
+        var bounds = recordBounds ? new float[2 * plane] : null;
+        float[]? given = null;
+        if (rejection.BoundsPath is { } boundsPath)
+        {
+            using var fits = FitsImage.Open(boundsPath);
+            if (fits.Width != width || fits.Height != height || fits.Planes != 2)
+                throw new InvalidDataException($"{boundsPath} is {fits.Width}x{fits.Height}x{fits.Planes}, expected {width}x{height}x2 (low and high planes)");
+            given = new float[2 * plane];
+            fits.ReadRows(0, 0, height, given.AsSpan(0, (int)plane));
+            fits.ReadRows(1, 0, height, given.AsSpan((int)plane, (int)plane));
+        }
         var rowsPerBand = (int)Math.Clamp(memoryBudgetBytes / Math.Max(1L, (long)n * width * 4 * 2), 1, height);
         var image = new float[(long)width * height];
         var classicImage = classic ? new float[(long)width * height] : null;
@@ -84,8 +117,23 @@ public static class BandStacker
                             s.Values[i] = bands[i][offset];
                             s.Weights[i] = s.WeightRows[i][x];
                         }
-                        var (value, outcome) = SigmaClip.Combine(s.Values, s.Weights, s.Keep, clip, s.Sorted);
-                        image[(long)y * width + x] = value;
+                        var pixel = (long)y * width + x;
+                        float value;
+                        CombineOutcome outcome;
+                        if (given is not null)
+                        {
+                            (value, outcome) = SigmaClip.CombineWithin(s.Values, s.Weights, s.Keep, given[pixel], given[plane + pixel], rejection.MinFraction);
+                        }
+                        else
+                        {
+                            (value, outcome, var low, var high) = SigmaClip.CombineWithBounds(s.Values, s.Weights, s.Keep, clip, s.Sorted);
+                            if (bounds is not null)
+                            {
+                                bounds[pixel] = low;
+                                bounds[plane + pixel] = high;
+                            }
+                        }
+                        image[pixel] = value;
                         switch (outcome)
                         {
                             case CombineOutcome.RejectionFallback: s.Fallbacks++; break;
@@ -107,7 +155,7 @@ public static class BandStacker
                 });
             progress?.Invoke(Math.Min(height, y0 + rows), height);
         }
-        return new StackResult(image, classicImage, fallbacks, weightFallbacks, empty);
+        return new StackResult(image, classicImage, fallbacks, weightFallbacks, empty, bounds);
     }
 
     private sealed class Scratch
@@ -119,7 +167,7 @@ public static class BandStacker
             Ones = new float[n];
             Ones.AsSpan().Fill(1f);
             Keep = new bool[n];
-            Sorted = new float[n];
+            Sorted = new float[2 * n];
             WeightRows = new float[n][];
             for (var i = 0; i < n; i++) WeightRows[i] = new float[width];
             Columns = new double[4096];

@@ -89,7 +89,9 @@ public static class SampleSkyGenerator
             var matrix = new[] { a, b, cx - a * cx - b * cy + dx, c, d, cy - c * cx - d * cy + dy };
 
             var fwhm = o.SeeingFwhm * (1 + o.SeeingVariation * Math.Sin(2 * Math.PI * 1.3 * t + phaseSeeing)) * (1 + 0.04 * rng.NextGaussian());
-            var slope = o.SeeingFieldVariation * Math.Sin(2 * Math.PI * 0.8 * t + phaseField);
+            var slope = o.AlternatingFieldSeeing
+                ? (f % 2 == 0 ? 1 : -1) * o.SeeingFieldVariation
+                : o.SeeingFieldVariation * Math.Sin(2 * Math.PI * 0.8 * t + phaseField);
             var transparency = Math.Clamp(1 - 0.15 * Math.Pow(Math.Sin(2 * Math.PI * 0.9 * t + phaseClouds), 2) - 0.02 * Math.Abs(rng.NextGaussian()), 0.5, 1);
             var background = o.SkyLevel * (1 + 0.1 * (1 - transparency)) * (1 + 0.02 * rng.NextGaussian());
             string? defect = null;

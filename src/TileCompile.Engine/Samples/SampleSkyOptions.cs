@@ -42,6 +42,12 @@ public sealed record SampleSkyOptions
     public double SeeingVariation { get; init; } = 0.3;
     /// <summary>Largest relative FWHM change across the field within one frame (0.25 = edges differ by up to ±25 %).</summary>
     public double SeeingFieldVariation { get; init; } = 0.25;
+    /// <summary>
+    /// When true, the field seeing alternates frame by frame instead of drifting slowly: even frames
+    /// are sharp on the left and soft on the right by <see cref="SeeingFieldVariation"/>, odd frames
+    /// the other way round. A test of local (per-area) weighting: no frame is sharp everywhere.
+    /// </summary>
+    public bool AlternatingFieldSeeing { get; init; }
     /// <summary>Total field rotation over the session, degrees (alt-az mounts).</summary>
     public double FieldRotationDegrees { get; init; } = 6;
     /// <summary>Total drift over the session, pixels.</summary>

@@ -17,8 +17,11 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
 
     /// <inheritdoc />
     public PhaseId Id => PhaseId.GlobalMetrics;
+    /// <summary>Smallest spread of a metric, relative to its median, that z-scores are taken against.</summary>
+    public const double RelativeFloor = 0.05;
+
     /// <inheritdoc />
-    public int AlgoVersion => 2;
+    public int AlgoVersion => 3;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -65,9 +68,11 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
         var used = new double[3];
         for (var c = 0; c < nc; c++)
         {
-            var zb = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => norm.Frames[i].Background[c]).ToList());
-            var zs = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => noise[i][c]).ToList());
-            var ze = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => energy[i][c]).ToList());
+            // A 5 % difference in background, noise or gradient energy counts as one standard deviation at
+            // most: frames that differ by a percent are alike, and weights of e^±3 between them only add noise.
+            var zb = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => norm.Frames[i].Background[c]).ToList(), RelativeFloor);
+            var zs = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => noise[i][c]).ToList(), RelativeFloor);
+            var ze = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => energy[i][c]).ToList(), RelativeFloor);
             var (a, b, g) = (context.Config.Get(Keys.WeightBackground), context.Config.Get(Keys.WeightNoise), context.Config.Get(Keys.WeightGradient));
             if (context.Config.Get(Keys.AdaptiveWeights))
             {

@@ -19,6 +19,12 @@ public sealed class LocalMetricsPhase : IPipelinePhase
 {
     /// <summary>Consumed weights.</summary>
     public const string WeightsJson = "work/weights.json";
+
+    /// <summary>Aperture radius (px) of the half-flux diameter measured per star.</summary>
+    public const int SizeRadius = 8;
+
+    /// <summary>Smallest spread of a tile metric, relative to its median, that z-scores are taken against.</summary>
+    public const double RelativeFloor = 0.03;
     private const string ReportJson = "artifacts/local_metrics.json";
     private const int MaxStarsPerTile = 25;
     private const int MaxFieldStars = 600;
@@ -27,11 +33,11 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.LocalMetrics;
     /// <inheritdoc />
-    public int AlgoVersion => 2;
+    public int AlgoVersion => 3;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
-        Keys.Clamp, Keys.StarFwhm, Keys.StarRoundness, Keys.StarContrast, Keys.StructureMetric, Keys.StructureBackground,
+        Keys.Clamp, Keys.WeightExponentScale, Keys.StarFwhm, Keys.StarRoundness, Keys.StarContrast, Keys.StructureMetric, Keys.StructureBackground,
         Config.ConfigKeys.Tile.StarMinCount,
     };
     /// <inheritdoc />
@@ -79,20 +85,33 @@ public sealed class LocalMetricsPhase : IPipelinePhase
                 // Seeing varies smoothly over the field: a robust plane fitted to every measured star of the
                 // frame estimates each tile's FWHM far more precisely than the few stars inside the tile.
                 var measured = new List<Star>();
+                // Contrast per star: its peak here over its flux in the reference, which does not depend on how
+                // bright each star is (transparency and sharpness, not the mix of stars measured).
+                var contrast = new List<double>();
                 foreach (var s in fieldStars)
                 {
-                    if (StarDetector.Measure(plane, bg, s[0], s[1]) is { } m) measured.Add(m);
+                    if (StarDetector.Measure(plane, bg, s[0], s[1]) is not { } m) continue;
+                    // Size as the half-flux diameter: it follows the seeing linearly, where second moments in a
+                    // small window flatten out and mostly measure noise.
+                    var hfd = HalfFluxDiameter.Measure(plane, m.X, m.Y, m.Background, SizeRadius);
+                    if (!double.IsFinite(hfd)) continue;
+                    measured.Add(m with { Fwhm = hfd });
+                    contrast.Add(m.Peak / Math.Max(s[2], 1e-9));
                 }
                 var field = SeeingField.Fit(measured);
+                var fieldContrast = contrast.Count > 0 ? RobustStats.Median(contrast) : 0;
                 for (var t = 0; t < nt; t++)
                 {
                     var (x0, y0) = tiles[t];
                     if (isStar[t])
                     {
-                        var inTile = measured.Where(m => m.X >= x0 && m.X < x0 + grid.TileSize && m.Y >= y0 && m.Y < y0 + grid.TileSize).ToList();
+                        var inTile = Enumerable.Range(0, measured.Count)
+                            .Where(i => measured[i].X >= x0 && measured[i].X < x0 + grid.TileSize && measured[i].Y >= y0 && measured[i].Y < y0 + grid.TileSize).ToList();
                         m1[f][c][t] = field.At(centres[t].X, centres[t].Y);
-                        m2[f][c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(m => m.Roundness).ToList()) : field.Roundness;
-                        m3[f][c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(m => m.Peak / Math.Max(m.Background, 1e-6)).ToList()) : field.Contrast;
+                        m2[f][c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(i => measured[i].Roundness).ToList()) : field.Roundness;
+                        // The few stars of one tile make a contrast that jumps with which of them were measured;
+                        // the frame's median over all stars is steady (seeing across the field is in m1).
+                        m3[f][c][t] = fieldContrast;
                     }
                     else
                     {
@@ -107,6 +126,7 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         });
 
         var clamp = context.Config.Get(Keys.Clamp);
+        var k = context.Config.Get(Keys.WeightExponentScale);
         var (wf, wr, wc) = (context.Config.Get(Keys.StarFwhm), context.Config.Get(Keys.StarRoundness), context.Config.Get(Keys.StarContrast));
         var (wm, wb) = (context.Config.Get(Keys.StructureMetric), context.Config.Get(Keys.StructureBackground));
         var quality = Cube(n, nc, nt);
@@ -115,14 +135,15 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         {
             for (var t = 0; t < nt; t++)
             {
-                var z1 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m1[f][c][t]).ToList());
-                var z2 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m2[f][c][t]).ToList());
-                var z3 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m3[f][c][t]).ToList());
+                // Where all frames are nearly alike in a tile, a difference of a percent must not become several sigmas.
+                var z1 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m1[f][c][t]).ToList(), RelativeFloor);
+                var z2 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m2[f][c][t]).ToList(), RelativeFloor);
+                var z3 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m3[f][c][t]).ToList(), RelativeFloor);
                 for (var f = 0; f < n; f++)
                 {
                     var q = isStar[t] ? wf * -z1[f] + wr * z2[f] + wc * z3[f] : wm * z1[f] - wb * z2[f];
                     quality[f][c][t] = q;
-                    weight[f][c][t] = global.Frames[f].Weight[c] * Math.Exp(Math.Clamp(q, clamp.Low, clamp.High));
+                    weight[f][c][t] = global.Frames[f].Weight[c] * Math.Exp(k * Math.Clamp(q, clamp.Low, clamp.High));
                 }
             }
         }

@@ -185,4 +185,9 @@ public sealed record SyntheticFrame
     public required double Quality { get; init; }
     /// <summary>Sum of the member frames' global weights (how much data the synthetic frame carries).</summary>
     public double WeightSum { get; init; }
+    /// <summary>
+    /// Per channel and tile, the sum of the member frames' weights there: where the synthetic frame is
+    /// sharp it carries more weight than where it is soft. Null for synthetic frames written without it.
+    /// </summary>
+    public double[][]? TileWeightSums { get; init; }
 }

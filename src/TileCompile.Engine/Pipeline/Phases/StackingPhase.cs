@@ -23,7 +23,7 @@ public sealed class StackingPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Stacking;
     /// <inheritdoc />
-    public int AlgoVersion => 2;
+    public int AlgoVersion => 3;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -42,7 +42,8 @@ public sealed class StackingPhase : IPipelinePhase
 
     /// <inheritdoc />
     public bool ReadsArtifact(PhaseId upstream, string path) =>
-        upstream is PhaseId.TileReconstruction or PhaseId.SyntheticFrames || path.StartsWith("artifacts/", StringComparison.Ordinal);
+        (upstream is PhaseId.TileReconstruction && !path.StartsWith("work/clip_bounds_", StringComparison.Ordinal))
+        || upstream is PhaseId.SyntheticFrames || path.StartsWith("artifacts/", StringComparison.Ordinal);
 
     /// <inheritdoc />
     public void Run(PhaseContext context)
@@ -65,6 +66,7 @@ public sealed class StackingPhase : IPipelinePhase
         {
             var synthetic = context.ReadJson<SyntheticReport>(SyntheticFramesPhase.ReportJson);
             var weights = ClusterWeights(context, synthetic);
+            var field = new TileWeightField(grid);
             var clip = TileReconstructionPhase.ClipOptions(context.Config);
             var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
             for (var c = 0; c < channels.Channels.Count; c++)
@@ -73,7 +75,12 @@ public sealed class StackingPhase : IPipelinePhase
                 // Outliers were rejected inside each cluster; clipping across clusters would clip the sharper
                 // clusters' star cores, so it is optional (stacking.synthetic_rejection).
                 var finalClip = context.Config.Get(StackKeys.SyntheticRejection) && synthetic.Frames.Count >= 3 ? clip : null;
-                var result = BandStacker.Stack(w, h, sources, new ConstantWeights(weights), finalClip, classic: false,
+                // Each synthetic frame weighs, pixel by pixel, as much as the frames it was made of weigh
+                // there: a cluster of sharp frames leads where it is sharp, as the frames would without clustering.
+                IWeightProvider provider = synthetic.Frames.All(s => s.TileWeightSums is not null)
+                    ? new TileWeights(field, synthetic.Frames.Select((s, k) => s.TileWeightSums![c].Select(v => v * weights[k]).ToArray()).ToList())
+                    : new ConstantWeights(weights.Select((v, k) => v * Mass(synthetic.Frames[k])).ToList());
+                var result = BandStacker.Stack(w, h, sources, provider, finalClip, classic: false,
                     budget, context.ParallelOptions);
                 planes.Add(result.Image);
             }
@@ -151,16 +158,18 @@ public sealed class StackingPhase : IPipelinePhase
     }
 
     // Each synthetic frame counts with the data it carries (the sum of its frames' weights), so a
-    // one-frame cluster cannot weigh as much as a fifty-frame one; quality weighting multiplies on top.
+    // one-frame cluster cannot weigh as much as a fifty-frame one; this is the factor quality
+    // weighting puts on top of that (1 when it is off).
     private static double[] ClusterWeights(PhaseContext context, SyntheticReport synthetic)
     {
-        var mass = synthetic.Frames.Select(s => s.WeightSum > 0 ? s.WeightSum : s.Members).ToArray();
-        if (!context.Config.Get(StackKeys.ClusterWeighting)) return mass;
+        if (!context.Config.Get(StackKeys.ClusterWeighting)) return synthetic.Frames.Select(_ => 1.0).ToArray();
         var kappa = context.Config.Get(StackKeys.KappaCluster);
         var quality = synthetic.Frames.Select(s => Math.Exp(kappa * s.Quality)).ToArray();
         var cap = context.Config.Get(StackKeys.CapRatio) * RobustStats.Median(quality.ToList());
-        return quality.Select((v, i) => Math.Min(v, cap) * mass[i]).ToArray();
+        return quality.Select(v => Math.Min(v, cap)).ToArray();
     }
+
+    private static double Mass(SyntheticFrame s) => s.WeightSum > 0 ? s.WeightSum : s.Members;
 
     private static object Validate(PhaseContext context, RegistrationReport registration, ChannelReport channels, TileGridReport grid,
         GlobalMetricsReport global, List<float[]> planes, List<float[]> classic, RunMode mode)

@@ -19,7 +19,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.SyntheticFrames;
     /// <inheritdoc />
-    public int AlgoVersion => 2;
+    public int AlgoVersion => 4;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -30,8 +30,13 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[]
     {
-        PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid, PhaseId.LocalMetrics, PhaseId.StateClustering,
+        PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid, PhaseId.LocalMetrics, PhaseId.TileReconstruction,
+        PhaseId.StateClustering,
     };
+
+    /// <inheritdoc />
+    public bool ReadsArtifact(PhaseId upstream, string path) =>
+        upstream != PhaseId.TileReconstruction || path.StartsWith("work/clip_bounds_", StringComparison.Ordinal);
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 
@@ -62,7 +67,9 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
                 IWeightProvider weights = tileWeighted
                     ? new TileWeights(field, members.Select(i => local.Weight[i][c]).ToList())
                     : new ConstantWeights(members.Select(i => global.Frames[i].Weight[c]).ToList());
-                var result = BandStacker.Stack(channels.Width, channels.Height, sources, weights, members.Count >= 3 ? clip : null, classic: false,
+                var rejection = clip is null ? new Rejection()
+                    : new Rejection { BoundsPath = context.Paths.Resolve(TileReconstructionPhase.BoundsPath(channels.Channels[c])), MinFraction = clip.MinFraction };
+                var result = BandStacker.Stack(channels.Width, channels.Height, sources, weights, rejection, classic: false, recordBounds: false,
                     budget, context.ParallelOptions);
                 result.Image.CopyTo(cube, c * channels.Width * channels.Height);
             }
@@ -80,6 +87,8 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
                 Path = path,
                 Quality = Imaging.RobustStats.Median(q),
                 WeightSum = members.Sum(i => global.Frames[i].Weight.Average()),
+                TileWeightSums = Enumerable.Range(0, channels.Channels.Count).Select(c => Enumerable.Range(0, field.TileCount)
+                    .Select(t => members.Sum(i => tileWeighted ? local.Weight[i][c][t] : global.Frames[i].Weight[c])).ToArray()).ToArray(),
             });
             context.Progress(k + 1, clusters.Count);
         }

@@ -21,11 +21,13 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     public static string ReconstructedPath(string channel) => $"work/reconstructed_{channel}.fit";
     /// <summary>Classic mean of a channel.</summary>
     public static string ClassicPath(string channel) => $"work/classic_{channel}.fit";
+    /// <summary>Per-pixel acceptance interval of the clipping over all frames (low and high planes) of a channel.</summary>
+    public static string BoundsPath(string channel) => $"work/clip_bounds_{channel}.fit";
 
     /// <inheritdoc />
     public PhaseId Id => PhaseId.TileReconstruction;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -59,14 +61,17 @@ public sealed class TileReconstructionPhase : IPipelinePhase
                 new StackSource(context.Paths.Resolve(f.Path), c, (float)(1 / norm.Frames[i].Background[c]))).ToList();
             var tileWeights = weights.Weight.Select(f => f[c]).ToList();
             var channelIndex = c;
-            var result = BandStacker.Stack(channels.Width, channels.Height, sources, new TileWeights(field, tileWeights), clip, classic: true,
-                budget, context.ParallelOptions,
+            var result = BandStacker.Stack(channels.Width, channels.Height, sources, new TileWeights(field, tileWeights), new Rejection { Clip = clip },
+                classic: true, recordBounds: true, budget, context.ParallelOptions,
                 (done, total) => context.Progress(channelIndex * total + done, channels.Channels.Count * total, $"channel {name}"));
             var header = new FitsHeader();
             header.Set("TC-CHAN", name, "channel");
             header.Set("TC-NORM", true, "background-normalized (background = 1)");
             context.WriteArtifact(ReconstructedPath(name), s => FitsWriter.WriteFloat32(s, result.Image, channels.Width, channels.Height, header: header));
             context.WriteArtifact(ClassicPath(name), s => FitsWriter.WriteFloat32(s, result.Classic!, channels.Width, channels.Height, header: header));
+            // Synthetic frames reject by this decision, taken over all frames: clipping again inside a
+            // cluster of a few frames would mistake the sharp frames' star cores for outliers.
+            context.WriteArtifact(BoundsPath(name), s => FitsWriter.WriteFloat32(s, result.Bounds!, channels.Width, channels.Height, 2, header));
             var seams = SeamDiagnostics.Measure(new ImagePlane(channels.Width, channels.Height, result.Image), grid);
             var flat = tileWeights.SelectMany(w => w).OrderBy(v => v).ToArray();
             perChannel.Add(new
