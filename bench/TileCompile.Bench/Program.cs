@@ -22,6 +22,58 @@ var options = preset switch
     _ => throw new ArgumentException($"unknown preset '{preset}'; use smoke, seestar or long"),
 };
 
+if (Arg("--only") == "import-module")
+{
+    var seconds = ImportModuleSeconds(Path.Combine(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..")), "TileCompile.psd1"));
+    Console.WriteLine(seconds is { } s0 ? $"Import-Module: {s0:0.000} s" : "Import-Module failed");
+    return seconds is null ? 1 : 0;
+}
+
+if (Arg("--only") == "profile-registration")
+{
+    // Times the steps of registering one frame, single-threaded, over the first frames of the preset's data.
+    var files = InputScanner.FindFrames(Path.Combine(dataRoot, preset), "*.fit").Take(12).ToList();
+    var pattern = options.Sensor == SampleSensor.Rggb ? TileCompile.Engine.Imaging.BayerPattern.Rggb : (TileCompile.Engine.Imaging.BayerPattern?)null;
+    var steps = new Dictionary<string, double>();
+    void Time(string name, Action action)
+    {
+        var c = Stopwatch.StartNew();
+        action();
+        steps[name] = steps.GetValueOrDefault(name) + c.Elapsed.TotalMilliseconds;
+    }
+    TileCompile.Engine.Registration.FrameStars? reference = null;
+    foreach (var file in files)
+    {
+        TileCompile.Engine.Imaging.ImagePlane raw = null!;
+        Time("read", () => { using var img = FitsImage.Open(file); raw = new TileCompile.Engine.Imaging.ImagePlane(img.Width, img.Height, img.ReadPlane()); });
+        TileCompile.Engine.Registration.FrameStars stars = null!;
+        Time("stars", () => stars = TileCompile.Engine.Registration.FrameRegistrar.Stars(raw, pattern, 5, 65000));
+        reference ??= stars;
+        {
+            var clean = new TileCompile.Engine.Imaging.ImagePlane(raw.Width, raw.Height, (float[])raw.Data.Clone());
+            Time("  hotpix", () => TileCompile.Engine.Registration.HotPixelFilter.Clean(clean));
+            var proxy = pattern is null ? clean : clean.Superpixel();
+            TileCompile.Engine.Imaging.BackgroundModel bg = null!;
+            Time("  bg24", () => bg = TileCompile.Engine.Imaging.BackgroundModel.Estimate(proxy, 24));
+            Time("  detect", () => TileCompile.Engine.Registration.StarDetector.Detect(proxy, new TileCompile.Engine.Registration.StarDetectionOptions { Sigma = 5, MaxStars = 400 }, bg));
+            if (pattern is { } pat)
+            {
+                TileCompile.Engine.Imaging.ImagePlane green = null!;
+                Time("  green", () => green = TileCompile.Engine.Registration.FrameRegistrar.GreenPlane(clean, pat));
+                Time("  bg48", () => TileCompile.Engine.Imaging.BackgroundModel.Estimate(green, 48));
+            }
+            Time("  pc-prep", () => TileCompile.Engine.Registration.PhaseCorrelation.Prepare(proxy));
+        }
+        TileCompile.Engine.Registration.RegistrationOutcome registered = null!;
+        Time("match+fit", () => registered = TileCompile.Engine.Registration.FrameRegistrar.Register(reference, stars, pattern is not null, new TileCompile.Engine.Registration.MatchOptions(), 6, 1.5));
+        TileCompile.Engine.Imaging.ImagePlane warped = null!;
+        Time("warp", () => warped = TileCompile.Engine.Registration.FrameWarper.Warp(raw, registered.Transform, TileCompile.Engine.Registration.Interpolation.Lanczos3, pattern is not null));
+        Time("write", () => { using var ms = new MemoryStream(); FitsWriter.WriteFloat32(ms, warped.Data, warped.Width, warped.Height); });
+    }
+    foreach (var (name, ms) in steps) Console.WriteLine($"{name,-10} {ms / files.Count,8:0.0} ms/frame");
+    return 0;
+}
+
 var data = Path.Combine(dataRoot, preset);
 var truthPath = Path.Combine(data, SampleTruth.FileName);
 if (!File.Exists(truthPath) || SampleTruth.Load(truthPath).Options != options)
@@ -179,11 +231,20 @@ static double? ImportModuleSeconds(string manifest)
     runspace.Open();
     using var ps = System.Management.Automation.PowerShell.Create();
     ps.Runspace = runspace;
-    ps.AddScript("Get-Date | Out-Null").Invoke();
+    ps.AddScript("$x = 1").Invoke();
     ps.Commands.Clear();
     var clock = Stopwatch.StartNew();
-    ps.AddScript($"Import-Module '{manifest.Replace("'", "''")}' -ErrorAction Stop").Invoke();
+    try
+    {
+        ps.AddScript($"Import-Module '{manifest.Replace("'", "''")}' -ErrorAction Stop").Invoke();
+    }
+    catch (System.Management.Automation.RuntimeException e)
+    {
+        Console.Error.WriteLine($"Import-Module failed: {e.Message}");
+        return null;
+    }
     clock.Stop();
+    foreach (var error in ps.Streams.Error) Console.Error.WriteLine($"Import-Module: {error}");
     return ps.HadErrors ? null : clock.Elapsed.TotalSeconds;
 }
 
@@ -198,7 +259,8 @@ static (double Seconds, int Stacked)? SirilSeconds(string data, bool cfa, string
     File.WriteAllText(script, string.Join("\n",
         "requires 1.0.0",
         $"cd \"{data}\"",
-        $"convert light -out=\"{work}\"" + (cfa ? " -debayer" : ""),
+        // -debayer must come before -out, and -out takes the path unquoted (the quotes would become part of it).
+        "convert light" + (cfa ? " -debayer" : "") + $" -out={work}",
         $"cd \"{work}\"",
         // Siril's defaults find only a few of the generator's stars; a lower threshold lets it register more frames.
         "setfindstar 0.3 0.3",

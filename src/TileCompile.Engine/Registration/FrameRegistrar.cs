@@ -54,11 +54,13 @@ public static class FrameRegistrar
         if (cfa is { } pattern)
         {
             var green = GreenPlane(clean, pattern);
-            var gbg = BackgroundModel.Estimate(green, 48);
+            // The green background is estimated on the half-resolution green (the mean of each cell's two green
+            // photosites): the same level, a quarter of the pixels to sort through.
+            var gbg = BackgroundModel.Estimate(GreenCells(clean, pattern), 24);
             full = stars.Select(s =>
             {
                 var guess = (2 * s.X + 0.5, 2 * s.Y + 0.5);
-                var m = StarDetector.Measure(green, gbg, guess.Item1, guess.Item2, weightSigma: Math.Max(1.5, s.Fwhm));
+                var m = StarDetector.Measure(green, gbg.At(s.X, s.Y), guess.Item1, guess.Item2, weightSigma: Math.Max(1.5, s.Fwhm));
                 return m is null ? guess : (m.X, m.Y);
             }).ToList();
         }
@@ -189,6 +191,30 @@ public static class FrameRegistrar
         var snr = s.Flux / Math.Sqrt(Math.Max(s.Flux, 0) + pixels * stars.Noise * stars.Noise);
         var sigma = fwhm / (2.355 * Math.Max(snr, 1)) + 0.02;
         return sigma * sigma;
+    }
+
+    // One value per 2×2 cell: the mean of its two green photosites.
+    private static ImagePlane GreenCells(ImagePlane raw, BayerPattern pattern)
+    {
+        var w = raw.Width / 2;
+        var h = raw.Height / 2;
+        var cells = new ImagePlane(w, h);
+        var (ax, ay, bx, by) = (-1, -1, -1, -1);
+        for (var y = 0; y < 2; y++)
+        for (var x = 0; x < 2; x++)
+        {
+            if (pattern.ColorAt(x, y) != CfaColor.Green) continue;
+            if (ax < 0) (ax, ay) = (x, y); else (bx, by) = (x, y);
+        }
+        var d = raw.Data;
+        for (var y = 0; y < h; y++)
+        {
+            var rowA = (2 * y + ay) * raw.Width;
+            var rowB = (2 * y + by) * raw.Width;
+            var o = y * w;
+            for (var x = 0; x < w; x++) cells.Data[o + x] = 0.5f * (d[rowA + 2 * x + ax] + d[rowB + 2 * x + bx]);
+        }
+        return cells;
     }
 
     /// <summary>Green photosites kept, the others filled with the mean of their four green neighbours.</summary>

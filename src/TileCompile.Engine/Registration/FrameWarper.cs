@@ -47,18 +47,22 @@ public static class FrameWarper
         var rows = (output.Height - dy + step - 1) / step;
         var cols = (outW - dx + step - 1) / step;
         var lut = LanczosLut.Value;
+        var data = output.Data;
         for (var j = 0; j < rows; j++)
         {
             var fy = j * step + dy;
-            for (var i = 0; i < cols; i++)
+            // Source position of the row's first pixel, then constant steps along the row (the map is affine).
+            var (qx0, qy0) = t.Apply(dx, fy);
+            var sx = (qx0 - dx) / step;
+            var sy = (qy0 - dy) / step;
+            var stepX = t.A;
+            var stepY = t.C;
+            var index = fy * outW + dx;
+            for (var i = 0; i < cols; i++, index += step)
             {
-                var fx = i * step + dx;
-                var (qx, qy) = t.Apply(fx, fy);
-                var sx = (qx - dx) / step;
-                var sy = (qy - dy) / step;
-                output.Data[fy * outW + fx] = interpolation == Interpolation.Bilinear
-                    ? Bilinear(source, sx, sy)
-                    : Lanczos(source, sx, sy, lut);
+                var x = sx + i * stepX;
+                var y = sy + i * stepY;
+                data[index] = interpolation == Interpolation.Bilinear ? Bilinear(source, x, y) : Lanczos(source, x, y, lut);
             }
         }
     }
@@ -91,7 +95,21 @@ public static class FrameWarper
         var w = s.Width;
         var h = s.Height;
         var d = s.Data;
-        double sum = 0;
+        if (ix >= 2 && iy >= 2 && ix + 3 < w && iy + 3 < h)
+        {
+            // Interior: all 36 taps inside, no clamping; six 6-tap rows weighted by the column weights.
+            var wx = lut.AsSpan(lx, 6);
+            var wy = lut.AsSpan(ly, 6);
+            var start = (iy - 2) * w + ix - 2;
+            float sum = 0;
+            for (var k = 0; k < 6; k++)
+            {
+                var r = d.AsSpan(start + k * w, 6);
+                sum += wy[k] * (r[0] * wx[0] + r[1] * wx[1] + r[2] * wx[2] + r[3] * wx[3] + r[4] * wx[4] + r[5] * wx[5]);
+            }
+            return sum;
+        }
+        double total = 0;
         for (var k = 0; k < 6; k++)
         {
             var yy = Math.Clamp(iy - 2 + k, 0, h - 1);
@@ -102,9 +120,9 @@ public static class FrameWarper
                 var xx = Math.Clamp(ix - 2 + m, 0, w - 1);
                 acc += d[row + xx] * lut[lx + m];
             }
-            sum += acc * lut[ly + k];
+            total += acc * lut[ly + k];
         }
-        return (float)sum;
+        return (float)total;
     }
 
     // Weights of the six taps (offsets -2..3 from floor(x)) for fractional positions 0..1, normalized to sum 1.

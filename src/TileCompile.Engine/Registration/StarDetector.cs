@@ -164,12 +164,16 @@ public static class StarDetector
     }
 
     /// <summary>Measures a star near (<paramref name="x0"/>, <paramref name="y0"/>); null when it is not a usable star.</summary>
-    public static Star? Measure(ImagePlane image, BackgroundModel bg, double x0, double y0, double weightSigma = 1.5)
+    public static Star? Measure(ImagePlane image, BackgroundModel bg, double x0, double y0, double weightSigma = 1.5) =>
+        Measure(image, bg.At(x0, y0), x0, y0, weightSigma);
+
+    /// <summary>Measures a star near (<paramref name="x0"/>, <paramref name="y0"/>) above a known background level; null when it is not a usable star.</summary>
+    public static Star? Measure(ImagePlane image, double background, double x0, double y0, double weightSigma = 1.5)
     {
         var w = image.Width;
         var h = image.Height;
         double cx = x0, cy = y0;
-        var b = bg.At(x0, y0);
+        var b = (float)background;
         const int r = 5;
         var s2 = 2 * weightSigma * weightSigma;
         for (var iteration = 0; iteration < 8; iteration++)

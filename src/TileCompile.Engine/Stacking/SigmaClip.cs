@@ -67,44 +67,57 @@ public static class SigmaClip
         var outcome = CombineOutcome.Clipped;
         if (clip is not null && valid >= 3)
         {
-            var kept = valid;
+            // Sorted once: every iteration only trims the ends, so the kept samples stay one contiguous run
+            // [first, end) of the sorted values and each iteration is a linear pass.
+            var v = scratch.Length >= 2 * valid ? scratch[..valid] : new float[valid];
+            var w = scratch.Length >= 2 * valid ? scratch.Slice(valid, valid) : new float[valid];
+            var n = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!keep[i]) continue;
+                v[n] = values[i];
+                w[n++] = weights[i];
+            }
+            SortPairs(v, w);
+            int first = 0, end = n;
             for (var iteration = 0; iteration < clip.MaxIterations; iteration++)
             {
                 // The centre is the weighted median: the frames trusted most (sharpest, cleanest here) decide
                 // what is an outlier. With a plain median, a majority of soft frames would clip the sharp
                 // frames' star cores as if they were outliers.
-                var mean = WeightedMedianOfKept(values, weights, keep, kept, scratch);
+                var centre = WeightedMedian(v[first..end], w[first..end]);
                 double ss = 0;
-                for (var i = 0; i < values.Length; i++)
+                for (var i = first; i < end; i++)
                 {
-                    if (!keep[i]) continue;
-                    var d = values[i] - mean;
+                    var d = v[i] - centre;
                     ss += d * d;
                 }
-                var sigma = Math.Sqrt(ss / Math.Max(1, kept - 1));
+                var sigma = Math.Sqrt(ss / Math.Max(1, end - first - 1));
                 if (sigma <= 0) break;
-                var lo = mean - clip.Low * sigma;
-                var hi = mean + clip.High * sigma;
-                low = (float)lo;
-                high = (float)hi;
-                var rejected = 0;
-                for (var i = 0; i < values.Length; i++)
-                {
-                    if (keep[i] && (values[i] < lo || values[i] > hi))
-                    {
-                        keep[i] = false;
-                        rejected++;
-                    }
-                }
-                kept -= rejected;
-                if (rejected == 0) break;
+                var lo = centre - clip.Low * sigma;
+                var hi = centre + clip.High * sigma;
+                low = Math.Max(low, (float)lo);
+                high = Math.Min(high, (float)hi);
+                var newFirst = first;
+                var newEnd = end;
+                while (newFirst < newEnd && v[newFirst] < lo) newFirst++;
+                while (newEnd > newFirst && v[newEnd - 1] > hi) newEnd--;
+                if (newFirst == first && newEnd == end) break;
+                first = newFirst;
+                end = newEnd;
             }
-            if (kept < Math.Max(1, clip.MinFraction * valid))
+            if (end - first < Math.Max(1, clip.MinFraction * valid))
             {
-                for (var i = 0; i < values.Length; i++) keep[i] = float.IsFinite(values[i]) && weights[i] > 0;
                 outcome = CombineOutcome.RejectionFallback;
                 low = float.NegativeInfinity;
                 high = float.PositiveInfinity;
+            }
+            else
+            {
+                // The kept run, as value thresholds on the original samples (equal values share a fate).
+                var keepLow = v[first];
+                var keepHigh = v[end - 1];
+                for (var i = 0; i < values.Length; i++) keep[i] = keep[i] && values[i] >= keepLow && values[i] <= keepHigh;
             }
         }
         var (value, final) = WeightedMean(values, weights, keep, outcome);
@@ -162,50 +175,43 @@ public static class SigmaClip
         return ((float)(twv / tw), outcome);
     }
 
-    private static double WeightedMedianOfKept(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, ReadOnlySpan<bool> keep, int kept, Span<float> scratch)
+    // Insertion sort for the few samples of a pixel (several times faster than the general sort there).
+    private static void SortPairs(Span<float> v, Span<float> w)
     {
-        var buffer = scratch.Length >= 2 * kept ? scratch[..kept] : new float[kept];
-        var w = scratch.Length >= 2 * kept ? scratch.Slice(kept, kept) : new float[kept];
-        var n = 0;
-        double total = 0;
-        for (var i = 0; i < values.Length; i++)
+        if (v.Length > 48)
         {
-            if (!keep[i]) continue;
-            buffer[n] = values[i];
-            w[n++] = weights[i];
-            total += weights[i];
+            v.Sort(w);
+            return;
         }
-        if (n <= 48)
+        for (var i = 1; i < v.Length; i++)
         {
-            // Insertion sort: for the few samples of a pixel it beats the general sort several times over.
-            for (var i = 1; i < n; i++)
+            var x = v[i];
+            var wx = w[i];
+            var j = i - 1;
+            while (j >= 0 && v[j] > x)
             {
-                var v = buffer[i];
-                var wv = w[i];
-                var j = i - 1;
-                while (j >= 0 && buffer[j] > v)
-                {
-                    buffer[j + 1] = buffer[j];
-                    w[j + 1] = w[j];
-                    j--;
-                }
-                buffer[j + 1] = v;
-                w[j + 1] = wv;
+                v[j + 1] = v[j];
+                w[j + 1] = w[j];
+                j--;
             }
+            v[j + 1] = x;
+            w[j + 1] = wx;
         }
-        else
-        {
-            buffer[..n].Sort(w[..n]);
-        }
-        // The value at which the cumulative weight passes half; midway when it lands exactly on half.
+    }
+
+    // Of sorted values: where the cumulative weight passes half; midway when it lands exactly on half.
+    private static double WeightedMedian(ReadOnlySpan<float> v, ReadOnlySpan<float> w)
+    {
+        double total = 0;
+        for (var i = 0; i < w.Length; i++) total += w[i];
         var half = total / 2;
         double acc = 0;
-        for (var i = 0; i < n; i++)
+        for (var i = 0; i < v.Length; i++)
         {
             acc += w[i];
-            if (acc > half * (1 + 1e-12)) return buffer[i];
-            if (acc >= half * (1 - 1e-12)) return i + 1 < n ? 0.5 * (buffer[i] + buffer[i + 1]) : buffer[i];
+            if (acc > half * (1 + 1e-12)) return v[i];
+            if (acc >= half * (1 - 1e-12)) return i + 1 < v.Length ? 0.5 * (v[i] + v[i + 1]) : v[i];
         }
-        return buffer[n - 1];
+        return v[^1];
     }
 }
