@@ -126,7 +126,15 @@ public static class BandStacker
                         }
                         else
                         {
-                            (value, outcome, var low, var high) = SigmaClip.CombineWithBounds(s.Values, s.Weights, s.Keep, clip, s.Sorted);
+                            float low, high;
+                            if (classicImage is not null)
+                            {
+                                (value, outcome, low, high, classicImage[pixel]) = SigmaClip.CombineWithClassic(s.Values, s.Weights, s.Keep, clip, s.Sorted);
+                            }
+                            else
+                            {
+                                (value, outcome, low, high) = SigmaClip.CombineWithBounds(s.Values, s.Weights, s.Keep, clip, s.Sorted);
+                            }
                             if (bounds is not null)
                             {
                                 bounds[pixel] = low;
@@ -140,9 +148,9 @@ public static class BandStacker
                             case CombineOutcome.WeightFallback: s.WeightFallbacks++; break;
                             case CombineOutcome.Empty: s.Empty++; break;
                         }
-                        if (classicImage is not null)
+                        if (classicImage is not null && given is not null)
                         {
-                            classicImage[(long)y * width + x] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip, s.Sorted).Value;
+                            classicImage[pixel] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip, s.Sorted).Value;
                         }
                     }
                     return s;

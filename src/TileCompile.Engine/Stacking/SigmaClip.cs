@@ -67,53 +67,15 @@ public static class SigmaClip
         var outcome = CombineOutcome.Clipped;
         if (clip is not null && valid >= 3)
         {
-            // Sorted once: every iteration only trims the ends, so the kept samples stay one contiguous run
-            // [first, end) of the sorted values and each iteration is a linear pass.
-            var v = scratch.Length >= 2 * valid ? scratch[..valid] : new float[valid];
-            var w = scratch.Length >= 2 * valid ? scratch.Slice(valid, valid) : new float[valid];
-            var n = 0;
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (!keep[i]) continue;
-                v[n] = values[i];
-                w[n++] = weights[i];
-            }
-            SortPairs(v, w);
-            int first = 0, end = n;
-            for (var iteration = 0; iteration < clip.MaxIterations; iteration++)
-            {
-                // The centre is the weighted median: the frames trusted most (sharpest, cleanest here) decide
-                // what is an outlier. With a plain median, a majority of soft frames would clip the sharp
-                // frames' star cores as if they were outliers.
-                var centre = WeightedMedian(v[first..end], w[first..end]);
-                double ss = 0;
-                for (var i = first; i < end; i++)
-                {
-                    var d = v[i] - centre;
-                    ss += d * d;
-                }
-                var sigma = Math.Sqrt(ss / Math.Max(1, end - first - 1));
-                if (sigma <= 0) break;
-                var lo = centre - clip.Low * sigma;
-                var hi = centre + clip.High * sigma;
-                low = Math.Max(low, (float)lo);
-                high = Math.Min(high, (float)hi);
-                var newFirst = first;
-                var newEnd = end;
-                while (newFirst < newEnd && v[newFirst] < lo) newFirst++;
-                while (newEnd > newFirst && v[newEnd - 1] > hi) newEnd--;
-                if (newFirst == first && newEnd == end) break;
-                first = newFirst;
-                end = newEnd;
-            }
+            SortedSamples(values, weights, keep, valid, scratch, out var v, out var w);
+            var (first, end, lo, hi) = ClipRun(v, w, clip, weighted: true);
             if (end - first < Math.Max(1, clip.MinFraction * valid))
             {
                 outcome = CombineOutcome.RejectionFallback;
-                low = float.NegativeInfinity;
-                high = float.PositiveInfinity;
             }
             else
             {
+                (low, high) = (lo, hi);
                 // The kept run, as value thresholds on the original samples (equal values share a fate).
                 var keepLow = v[first];
                 var keepHigh = v[end - 1];
@@ -173,6 +135,84 @@ public static class SigmaClip
             return ((float)(s / n), CombineOutcome.WeightFallback);
         }
         return ((float)(twv / tw), outcome);
+    }
+
+    /// <summary>
+    /// The weighted combination and, from the same sorted samples, the unweighted sigma-clipped mean
+    /// (what a classic stack gives): one sort per pixel for both.
+    /// </summary>
+    public static (float Value, CombineOutcome Outcome, float Low, float High, float Classic) CombineWithClassic(ReadOnlySpan<float> values,
+        ReadOnlySpan<float> weights, Span<bool> keep, SigmaClipOptions? clip, Span<float> scratch)
+    {
+        var (value, outcome, low, high) = CombineWithBounds(values, weights, keep, clip, scratch);
+        var valid = 0;
+        for (var i = 0; i < values.Length; i++) if (float.IsFinite(values[i]) && weights[i] > 0) valid++;
+        if (clip is null || valid < 3 || scratch.Length < 2 * valid || outcome == CombineOutcome.Empty || outcome == CombineOutcome.WeightFallback)
+        {
+            // Nothing sorted to reuse: the plain way.
+            Span<float> ones = values.Length <= 1024 ? stackalloc float[values.Length] : new float[values.Length];
+            ones.Fill(1f);
+            return (value, outcome, low, high, Combine(values, ones, keep, clip, scratch).Value);
+        }
+        // CombineWithBounds left the samples sorted at the start of the scratch, weights after them.
+        var v = scratch[..valid];
+        var (first, end, _, _) = ClipRun(v, scratch.Slice(valid, valid), clip, weighted: false);
+        if (end - first < Math.Max(1, clip.MinFraction * valid)) (first, end) = (0, valid);
+        double sum = 0;
+        for (var i = first; i < end; i++) sum += v[i];
+        return (value, outcome, low, high, (float)(sum / (end - first)));
+    }
+
+    private static void SortedSamples(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, ReadOnlySpan<bool> keep,
+        int valid, Span<float> scratch, out Span<float> v, out Span<float> w)
+    {
+        v = scratch.Length >= 2 * valid ? scratch[..valid] : new float[valid];
+        w = scratch.Length >= 2 * valid ? scratch.Slice(valid, valid) : new float[valid];
+        var n = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!keep[i]) continue;
+            v[n] = values[i];
+            w[n++] = weights[i];
+        }
+        SortPairs(v, w);
+    }
+
+    // Iterative clipping of sorted samples: each iteration only trims the ends, so the kept samples stay
+    // one run [first, end). The centre is the weighted median: the frames trusted most (sharpest, cleanest
+    // here) decide what is an outlier; with a plain median a majority of soft frames would clip the sharp
+    // frames' star cores. Returns the run and the intersection of the iterations' intervals.
+    private static (int First, int End, float Low, float High) ClipRun(ReadOnlySpan<float> v, ReadOnlySpan<float> w, SigmaClipOptions clip, bool weighted)
+    {
+        var low = float.NegativeInfinity;
+        var high = float.PositiveInfinity;
+        int first = 0, end = v.Length;
+        for (var iteration = 0; iteration < clip.MaxIterations; iteration++)
+        {
+            var count = end - first;
+            var centre = weighted ? WeightedMedian(v[first..end], w[first..end])
+                : count % 2 == 1 ? v[first + count / 2] : 0.5 * (v[first + count / 2 - 1] + v[first + count / 2]);
+            double ss = 0;
+            for (var i = first; i < end; i++)
+            {
+                var d = v[i] - centre;
+                ss += d * d;
+            }
+            var sigma = Math.Sqrt(ss / Math.Max(1, count - 1));
+            if (sigma <= 0) break;
+            var lo = centre - clip.Low * sigma;
+            var hi = centre + clip.High * sigma;
+            low = Math.Max(low, (float)lo);
+            high = Math.Min(high, (float)hi);
+            var newFirst = first;
+            var newEnd = end;
+            while (newFirst < newEnd && v[newFirst] < lo) newFirst++;
+            while (newEnd > newFirst && v[newEnd - 1] > hi) newEnd--;
+            if (newFirst == first && newEnd == end) break;
+            first = newFirst;
+            end = newEnd;
+        }
+        return (first, end, low, high);
     }
 
     // Insertion sort for the few samples of a pixel (several times faster than the general sort there).
