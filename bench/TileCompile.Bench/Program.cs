@@ -138,7 +138,8 @@ var repoRoot = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..
 var importSeconds = ImportModuleSeconds(Path.Combine(repoRoot, "TileCompile.psd1"));
 
 // Siril's classic register-and-stack on the same frames, when Siril is installed.
-var sirilSeconds = SirilSeconds(data, options.Sensor == SampleSensor.Rggb, Path.Combine(output, "siril-" + preset));
+// --no-siril skips it (the long preset's debayered copies alone would need about 24 GB).
+var sirilSeconds = args.Contains("--no-siril") ? null : SirilSeconds(data, options.Sensor == SampleSensor.Rggb, Path.Combine(output, "siril-" + preset));
 
 // Listing 1,000 runs: copies of the benchmark run's run.json under fresh ids, listed with a status filter.
 var catalogRoot = Path.Combine(output, "catalog-" + preset);
@@ -211,7 +212,7 @@ md.AppendLine(CultureInfo.InvariantCulture, $"I/O floor (read every frame once):
     $"resume from STACKING incl. process start: {(resumeSeconds is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
     $"listing 1,000 runs: {result.list_1000_runs_s:0.000} s · " +
     $"Import-Module: {(importSeconds is { } im ? im.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
-    $"Siril convert+register+stack: {(sirilSeconds is { } si ? $"{si.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({si.Stacked} of {options.Frames} frames stacked)" : "not installed")} · " +
+    $"Siril convert+register+stack: {(sirilSeconds is { } si ? $"{si.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({si.Stacked} of {options.Frames} frames stacked)" : "not run")} · " +
     $"HFD vs plain mean: {result.hfd_improvement_percent:+0.0;-0.0} % · noise ratio {result.background_noise_ratio:0.00}");
 File.WriteAllText(stem + ".md", md.ToString());
 Console.WriteLine(md.ToString());

@@ -90,7 +90,8 @@ public static class ConfigKeys
         /// <summary>Adaptive weights.</summary>
         public static readonly ConfigKey<bool> AdaptiveWeights = Bool("global_metrics.adaptive_weights", false, "Derive α, β, γ from the variance of each z-series (each in [0.1, 0.7]).");
         /// <summary>Exponent scale k.</summary>
-        public static readonly ConfigKey<double> WeightExponentScale = Double("global_metrics.weight_exponent_scale", 1, 0, 10, "k in G = exp(k · Q).");
+        public static readonly ConfigKey<double> WeightExponentScale = Double("global_metrics.weight_exponent_scale", 0.5, 0, 10,
+            "k in G = exp(k · Q). 0.5: z-scored frame metrics spread weights widely even between frames that barely differ, and that spread costs noise the local weighting can use for sharpness.");
     }
 
     /// <summary>Tile grid.</summary>
@@ -124,8 +125,11 @@ public static class ConfigKeys
         /// <summary>STRUCTURE tiles: background weight.</summary>
         public static readonly ConfigKey<double> StructureBackground = Double("local_metrics.structure_mode.background_weight", 0.3, 0, 1, "STRUCTURE tiles: weight of the (negated) background z-score.");
         /// <summary>Exponent scale of the local weight.</summary>
-        public static readonly ConfigKey<double> WeightExponentScale = Double("local_metrics.weight_exponent_scale", 0.7, 0, 5,
-            "k in L = exp(k · clip(Q)): larger favours the sharp frames of each tile more, at a cost in noise (0.7 keeps the background noise within about 15 % of a plain mean).");
+        public static readonly ConfigKey<double> WeightExponentScale = Double("local_metrics.weight_exponent_scale", 1, 0, 5,
+            "Largest k in L = exp(k · clip(Q)): larger favours the sharp frames of each tile more, at a cost in noise.");
+        /// <summary>Noise budget of the local weighting.</summary>
+        public static readonly ConfigKey<double> NoiseBudget = Double("local_metrics.noise_budget", 1.15, 1, 10,
+            "Most the weighting may raise a tile's noise over an equal-weight mean (1.15 = 15 %); k is lowered per tile until it fits. 10 = no limit.");
     }
 
     /// <summary>Synthetic frames (full mode).</summary>

@@ -33,11 +33,11 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.LocalMetrics;
     /// <inheritdoc />
-    public int AlgoVersion => 3;
+    public int AlgoVersion => 4;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
-        Keys.Clamp, Keys.WeightExponentScale, Keys.StarFwhm, Keys.StarRoundness, Keys.StarContrast, Keys.StructureMetric, Keys.StructureBackground,
+        Keys.Clamp, Keys.WeightExponentScale, Keys.NoiseBudget, Keys.StarFwhm, Keys.StarRoundness, Keys.StarContrast, Keys.StructureMetric, Keys.StructureBackground,
         Config.ConfigKeys.Tile.StarMinCount,
     };
     /// <inheritdoc />
@@ -127,6 +127,7 @@ public sealed class LocalMetricsPhase : IPipelinePhase
 
         var clamp = context.Config.Get(Keys.Clamp);
         var k = context.Config.Get(Keys.WeightExponentScale);
+        var budget = context.Config.Get(Keys.NoiseBudget);
         var (wf, wr, wc) = (context.Config.Get(Keys.StarFwhm), context.Config.Get(Keys.StarRoundness), context.Config.Get(Keys.StarContrast));
         var (wm, wb) = (context.Config.Get(Keys.StructureMetric), context.Config.Get(Keys.StructureBackground));
         var quality = Cube(n, nc, nt);
@@ -139,12 +140,17 @@ public sealed class LocalMetricsPhase : IPipelinePhase
                 var z1 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m1[f][c][t]).ToList(), RelativeFloor);
                 var z2 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m2[f][c][t]).ToList(), RelativeFloor);
                 var z3 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m3[f][c][t]).ToList(), RelativeFloor);
+                var clipped = new double[n];
+                var g = new double[n];
                 for (var f = 0; f < n; f++)
                 {
                     var q = isStar[t] ? wf * -z1[f] + wr * z2[f] + wc * z3[f] : wm * z1[f] - wb * z2[f];
                     quality[f][c][t] = q;
-                    weight[f][c][t] = global.Frames[f].Weight[c] * Math.Exp(k * Math.Clamp(q, clamp.Low, clamp.High));
+                    clipped[f] = Math.Clamp(q, clamp.Low, clamp.High);
+                    g[f] = global.Frames[f].Weight[c];
                 }
+                var kt = LocalWeighting.Exponent(g, clipped, k, budget);
+                for (var f = 0; f < n; f++) weight[f][c][t] = g[f] * Math.Exp(kt * clipped[f]);
             }
         }
 

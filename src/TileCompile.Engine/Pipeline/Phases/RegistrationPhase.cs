@@ -151,17 +151,12 @@ public sealed class RegistrationPhase : IPipelinePhase
             var lo = frames.Count / 4;
             var hi = Math.Max(lo + 1, frames.Count - frames.Count / 4);
             var candidates = Enumerable.Range(lo, hi - lo).ToArray();
+            // Only the scores are kept: holding every candidate's stars would grow with the session.
             var scores = new double[candidates.Length];
-            var measured = new FrameStars?[candidates.Length];
-            Parallel.For(0, candidates.Length, context.ParallelOptions, k =>
-            {
-                measured[k] = Measure(frames[candidates[k]].Path, pattern, sigma, saturation);
-                scores[k] = measured[k]!.QuickScore;
-            });
+            Parallel.For(0, candidates.Length, context.ParallelOptions, k => scores[k] = Measure(frames[candidates[k]].Path, pattern, sigma, saturation).QuickScore);
             var best = 0;
             for (var k = 1; k < candidates.Length; k++) if (scores[k] > scores[best]) best = k;
             index = candidates[best];
-            stars = measured[best];
         }
         stars ??= Measure(frames[index].Path, pattern, sigma, saturation);
         if (stars.Stars.Count < 3)
