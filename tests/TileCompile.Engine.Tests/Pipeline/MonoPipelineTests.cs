@@ -145,7 +145,7 @@ public class MonoPipelineTests : IClassFixture<MonoPipelineFixture>
     {
         foreach (var artifact in new[] { "artifacts/scan.json", "artifacts/registration.json", "artifacts/channels.json", "artifacts/normalization.json",
                      "artifacts/global_metrics.json", "artifacts/tile_grid.json", "artifacts/local_metrics.json", "artifacts/tile_reconstruction.json",
-                     "artifacts/validation.json", "artifacts/preview.png", "work/weights.json", "work/reconstructed_L.fit" })
+                     "artifacts/validation.json", "artifacts/preview.png", "work/weights.bin", "work/reconstructed_L.fit" })
             Assert.True(File.Exists(_fx.Artifact(artifact)), artifact);
         var png = File.ReadAllBytes(_fx.Artifact("artifacts/preview.png"));
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);

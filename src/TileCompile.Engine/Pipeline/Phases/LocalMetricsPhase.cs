@@ -18,7 +18,7 @@ namespace TileCompile.Engine.Pipeline.Phases;
 public sealed class LocalMetricsPhase : IPipelinePhase
 {
     /// <summary>Consumed weights.</summary>
-    public const string WeightsJson = "work/weights.json";
+    public const string WeightsPath = LocalWeightsFile.Path;
 
     /// <summary>Aperture radius (px) of the half-flux diameter measured per star.</summary>
     public const int SizeRadius = 8;
@@ -33,7 +33,7 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.LocalMetrics;
     /// <inheritdoc />
-    public int AlgoVersion => 4;
+    public int AlgoVersion => 5;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -154,14 +154,15 @@ public sealed class LocalMetricsPhase : IPipelinePhase
             }
         }
 
-        context.WriteJson(WeightsJson, new LocalWeights
+        var cubes = new LocalWeights
         {
             Channels = channels.Channels,
             Frames = channels.Frames.Select(f => f.Frame).ToList(),
             TileTypes = isStar.Select(s => s ? "STAR" : "STRUCTURE").ToList(),
             Quality = quality,
             Weight = weight,
-        });
+        };
+        context.WriteArtifact(WeightsPath, s => LocalWeightsFile.Write(s, cubes));
         var all = weight.SelectMany(f => f.SelectMany(c => c)).OrderBy(v => v).ToArray();
         context.WriteJson(ReportJson, new
         {

@@ -137,7 +137,7 @@ public sealed record TileGridReport
     public required int[] Ys { get; init; }
 }
 
-/// <summary>work/weights.json: local metrics and effective weights.</summary>
+/// <summary>work/weights.bin (see <see cref="LocalWeightsFile"/>): local metrics and effective weights.</summary>
 public sealed record LocalWeights
 {
     /// <summary>Channel names.</summary>

@@ -47,7 +47,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
         var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
         var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
         var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
-        var local = context.ReadJson<LocalWeights>(LocalMetricsPhase.WeightsJson);
+        var local = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
         var clusters = context.ReadJson<ClusterReport>(StateClusteringPhase.ReportJson);
         var tileWeighted = context.Config.Get(Config.ConfigKeys.Synthetic.Weighting) == "tile_weighted";
         var clip = TileReconstructionPhase.ClipOptions(context.Config);

@@ -49,7 +49,7 @@ public sealed class TileReconstructionPhase : IPipelinePhase
         var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
         var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
         var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
-        var weights = context.ReadJson<LocalWeights>(LocalMetricsPhase.WeightsJson);
+        var weights = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
         var field = new TileWeightField(grid);
         var clip = ClipOptions(context.Config);
         var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
