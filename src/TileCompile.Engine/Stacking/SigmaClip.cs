@@ -57,11 +57,8 @@ public static class SigmaClip
         }
         if (valid == 0)
         {
-            // Samples without weight still tell more than nothing.
-            double s = 0;
-            var n = 0;
-            for (var i = 0; i < values.Length; i++) if (float.IsFinite(values[i])) { s += values[i]; n++; }
-            return n == 0 ? (float.NaN, CombineOutcome.Empty, low, high) : ((float)(s / n), CombineOutcome.WeightFallback, low, high);
+            var (mean, empty) = MeanOfUnweighted(values);
+            return (mean, empty, low, high);
         }
 
         var outcome = CombineOutcome.Clipped;
@@ -102,13 +99,7 @@ public static class SigmaClip
             keep[i] = ok && values[i] >= low && values[i] <= high;
             if (keep[i]) kept++;
         }
-        if (valid == 0)
-        {
-            double s = 0;
-            var n = 0;
-            for (var i = 0; i < values.Length; i++) if (float.IsFinite(values[i])) { s += values[i]; n++; }
-            return n == 0 ? (float.NaN, CombineOutcome.Empty) : ((float)(s / n), CombineOutcome.WeightFallback);
-        }
+        if (valid == 0) return MeanOfUnweighted(values);
         var outcome = CombineOutcome.Clipped;
         if (kept < Math.Max(1, minFraction * valid))
         {
@@ -116,6 +107,15 @@ public static class SigmaClip
             outcome = CombineOutcome.RejectionFallback;
         }
         return WeightedMean(values, weights, keep, outcome);
+    }
+
+    // No sample has weight: samples without weight still tell more than nothing.
+    private static (float Value, CombineOutcome Outcome) MeanOfUnweighted(ReadOnlySpan<float> values)
+    {
+        double s = 0;
+        var n = 0;
+        for (var i = 0; i < values.Length; i++) if (float.IsFinite(values[i])) { s += values[i]; n++; }
+        return n == 0 ? (float.NaN, CombineOutcome.Empty) : ((float)(s / n), CombineOutcome.WeightFallback);
     }
 
     private static (float Value, CombineOutcome Outcome) WeightedMean(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, ReadOnlySpan<bool> keep, CombineOutcome outcome)
