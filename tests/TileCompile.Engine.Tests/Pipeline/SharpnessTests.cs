@@ -2,7 +2,6 @@ using System.Text.Json;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Pipeline.Phases;
-using TileCompile.Engine.Registration;
 using TileCompile.Engine.Samples;
 using Xunit.Abstractions;
 
@@ -83,16 +82,66 @@ public class SharpnessTests : IClassFixture<VaryingSeeingFixture>
     }
 
     [Fact]
-    public void AboutAsManyFaintTruthStarsAreDetectedAsInThePlainMean()
+    public void AtLeastAsManyFaintTruthStarsStandOutAtFiveSigmaAsInThePlainMean()
     {
         var (result, mean, reference) = Images();
         var positions = _fx.Truth.Stars.Select(s => reference.SkyToFrame(s.X, s.Y)).ToList();
-        int Found(ImagePlane image) => StarDetector.Detect(image, new StarDetectionOptions { Sigma = 5, MaxStars = 5000 })
-            .Count(s => positions.Any(p => Math.Abs(p.X - s.X) < 1.5 && Math.Abs(p.Y - s.Y) < 1.5));
-        var inResult = Found(result);
-        var inMean = Found(mean);
-        _out.WriteLine($"truth stars detected at 5σ: {inResult} in the result, {inMean} in the plain mean");
-        // Sharper stars stand out more, the slightly higher background noise takes some back: at most 2 % fewer.
-        Assert.True(inResult >= 0.98 * inMean, $"{inResult} truth stars detected in the result, {inMean} in the plain mean");
+        // Detection in its plain sense: the image smoothed with a star-sized Gaussian (a matched filter) rises at
+        // least 5 sigmas of its own background noise above the background within a pixel of the truth position.
+        // No shape filters: a catalogue's rules for rejecting galaxies would judge the two images differently.
+        int Detected(ImagePlane image)
+        {
+            var smooth = Smooth(image);
+            var bg = BackgroundModel.Estimate(smooth, 32);
+            var residual = new List<float>();
+            for (var y = 10; y < image.Height - 10; y += 2)
+            for (var x = 10; x < image.Width - 10; x += 2)
+            {
+                if (positions.Any(p => Math.Abs(p.X - x) < 8 && Math.Abs(p.Y - y) < 8)) continue;
+                residual.Add(smooth[x, y] - bg.At(x, y));
+            }
+            var sigma = RobustStats.SampledSigma(residual.ToArray(), 0);
+            var count = 0;
+            foreach (var (px, py) in positions)
+            {
+                var ix = (int)Math.Round(px);
+                var iy = (int)Math.Round(py);
+                if (ix < 10 || iy < 10 || ix >= image.Width - 10 || iy >= image.Height - 10) continue;
+                var peak = float.NegativeInfinity;
+                for (var dy = -1; dy <= 1; dy++)
+                for (var dx = -1; dx <= 1; dx++)
+                    peak = Math.Max(peak, smooth[ix + dx, iy + dy] - bg.At(ix + dx, iy + dy));
+                if (peak >= 5 * sigma) count++;
+            }
+            return count;
+        }
+        var inResult = Detected(result);
+        var inMean = Detected(mean);
+        _out.WriteLine($"truth stars at 5σ: {inResult} in the result, {inMean} in the plain mean");
+        Assert.True(inResult >= inMean, $"{inResult} truth stars stand out at 5σ in the result, {inMean} in the plain mean");
+    }
+
+    private static ImagePlane Smooth(ImagePlane image)
+    {
+        var k = new double[5];
+        for (var i = 0; i < 5; i++) k[i] = Math.Exp(-(i - 2) * (i - 2) / 2.0);
+        var sum = k.Sum();
+        var rows = new ImagePlane(image.Width, image.Height);
+        var result = new ImagePlane(image.Width, image.Height);
+        for (var y = 0; y < image.Height; y++)
+        for (var x = 2; x < image.Width - 2; x++)
+        {
+            double v = 0;
+            for (var i = 0; i < 5; i++) v += k[i] * image[x + i - 2, y];
+            rows.Data[y * image.Width + x] = (float)(v / sum);
+        }
+        for (var y = 2; y < image.Height - 2; y++)
+        for (var x = 0; x < image.Width; x++)
+        {
+            double v = 0;
+            for (var i = 0; i < 5; i++) v += k[i] * rows[x, y + i - 2];
+            result.Data[y * image.Width + x] = (float)(v / sum);
+        }
+        return result;
     }
 }
