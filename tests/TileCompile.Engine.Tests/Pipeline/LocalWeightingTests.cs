@@ -1,5 +1,3 @@
-using System.Text.Json;
-using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Pipeline.Phases;
 using TileCompile.Engine.Samples;
@@ -32,15 +30,9 @@ public class LocalWeightingTests : IClassFixture<AlternatingSeeingFixture>
     public void EachSideOfTheResultFollowsTheFramesThatAreSharpThere()
     {
         Assert.True(_fx.Outcome.Status == "ok", _fx.Outcome.Error);
-        ImagePlane Load(string relative)
-        {
-            using var image = FitsImage.Open(_fx.Artifact(relative));
-            return new ImagePlane(image.Width, image.Height, image.ReadPlane());
-        }
-        var result = Load(StackingPhase.StackedFit);
-        var mean = Load(TileReconstructionPhase.ClassicPath("L"));
-        var reference = JsonDocument.Parse(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson))).RootElement.GetProperty("reference").GetString();
-        var refFrame = _fx.Truth.Frames.Single(f => f.File == reference);
+        var result = _fx.Image(StackingPhase.StackedFit);
+        var mean = _fx.Image(TileReconstructionPhase.ClassicPath("L"));
+        var refFrame = _fx.ReferenceFrame();
         var bgResult = BackgroundModel.Estimate(result, 32);
         var bgMean = BackgroundModel.Estimate(mean, 32);
         var w = result.Width;

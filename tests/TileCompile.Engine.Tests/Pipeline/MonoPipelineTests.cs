@@ -63,9 +63,7 @@ public class MonoPipelineTests : IClassFixture<MonoPipelineFixture>
     public void StarFluxesAreProportionalToTruth()
     {
         var (image, _) = Result();
-        var reportText = File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson));
-        var reference = JsonDocument.Parse(reportText).RootElement.GetProperty("reference").GetString();
-        var refFrame = _fx.Truth.Frames.Single(f => f.File == reference);
+        var refFrame = _fx.ReferenceFrame();
         var bg = BackgroundModel.Estimate(image, 32);
         var pairs = new List<(double Truth, double Measured)>();
         foreach (var star in _fx.Truth.Stars.Where(s => s.Flux is > 1200 and < 60000))
@@ -94,9 +92,7 @@ public class MonoPipelineTests : IClassFixture<MonoPipelineFixture>
     public void SatelliteTrailAndHotPixelsAreGone()
     {
         var (image, _) = Result();
-        var reportText = File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson));
-        var reference = JsonDocument.Parse(reportText).RootElement.GetProperty("reference").GetString();
-        var refIndex = _fx.Truth.Frames.Single(f => f.File == reference).Index;
+        var refIndex = _fx.ReferenceFrame().Index;
         var level = RobustStats.SampledMedian(image.Data);
         var sigma = RobustStats.SampledSigma(image.Data, level);
 

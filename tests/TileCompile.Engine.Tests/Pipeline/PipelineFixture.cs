@@ -1,4 +1,8 @@
+using System.Text.Json;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Pipeline.Phases;
 using TileCompile.Engine.Samples;
 using TileCompile.Engine.Tests.Support;
 
@@ -36,6 +40,20 @@ public abstract class PipelineFixture : IDisposable
         });
 
     public string Artifact(string relative) => Path.Combine(Outcome.RunDir, relative);
+
+    /// <summary>The first plane of a FITS artifact of the main run.</summary>
+    public ImagePlane Image(string relative)
+    {
+        using var image = FitsImage.Open(Artifact(relative));
+        return new ImagePlane(image.Width, image.Height, image.ReadPlane());
+    }
+
+    /// <summary>Truth of the frame the main run registered everything onto.</summary>
+    public TruthFrame ReferenceFrame()
+    {
+        var name = JsonDocument.Parse(File.ReadAllText(Artifact(RegistrationPhase.ReportJson))).RootElement.GetProperty("reference").GetString();
+        return Truth.Frames.Single(f => f.File == name);
+    }
 
     public void Dispose() => _dir.Dispose();
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Pipeline.Phases;
 using TileCompile.Engine.Samples;
@@ -30,13 +28,7 @@ public class SharpnessTests : IClassFixture<VaryingSeeingFixture>
     private (ImagePlane Result, ImagePlane Mean, TruthFrame Reference) Images()
     {
         Assert.True(_fx.Outcome.Status == "ok", _fx.Outcome.Error);
-        ImagePlane Load(string relative)
-        {
-            using var image = FitsImage.Open(_fx.Artifact(relative));
-            return new ImagePlane(image.Width, image.Height, image.ReadPlane());
-        }
-        var reference = JsonDocument.Parse(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson))).RootElement.GetProperty("reference").GetString();
-        return (Load(StackingPhase.StackedFit), Load(TileReconstructionPhase.ClassicPath("L")), _fx.Truth.Frames.Single(f => f.File == reference));
+        return (_fx.Image(StackingPhase.StackedFit), _fx.Image(TileReconstructionPhase.ClassicPath("L")), _fx.ReferenceFrame());
     }
 
     [Fact]
