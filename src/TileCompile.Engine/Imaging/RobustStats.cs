@@ -69,7 +69,7 @@ public static class RobustStats
         return copy;
     }
 
-    internal static double MedianInPlace(float[] values)
+    internal static double MedianInPlace(Span<float> values)
     {
         if (values.Length == 0) return double.NaN;
         var n = values.Length;
@@ -81,7 +81,7 @@ public static class RobustStats
     }
 
     // Quickselect: afterwards values[k] is the k-th smallest and everything before it is not larger.
-    private static float Select(float[] a, int k)
+    private static float Select(Span<float> a, int k)
     {
         int lo = 0, hi = a.Length - 1;
         while (lo < hi)

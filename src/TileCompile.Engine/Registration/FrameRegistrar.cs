@@ -15,6 +15,15 @@ public sealed record FrameStars(IReadOnlyList<Star> Stars, IReadOnlyList<(double
 
     /// <summary>The proxy prepared for phase correlation (null when too small or not kept).</summary>
     public PhaseCorrelation.Prepared? Correlation { get; init; }
+
+    /// <summary>The frame prepared for image alignment, full resolution (null when not kept).</summary>
+    public ImageAlignment.Prepared? Alignment { get; init; }
+
+    /// <summary>Frame width (full-resolution px); 0 when unknown.</summary>
+    public int Width { get; init; }
+
+    /// <summary>Frame height (full-resolution px); 0 when unknown.</summary>
+    public int Height { get; init; }
 }
 
 /// <summary>How a frame's transform is found.</summary>
@@ -32,7 +41,18 @@ public enum RegistrationEngine
 /// <param name="Inliers">Matched stars used in the final fit.</param>
 /// <param name="Reason">Why the frame cannot be registered; null when it can.</param>
 /// <param name="Method">What found the map: <c>stars</c> or <c>phase_correlation</c>.</param>
-public sealed record RegistrationOutcome(AffineTransform Transform, double RmsPx, int Inliers, string? Reason, string Method);
+public sealed record RegistrationOutcome(AffineTransform Transform, double RmsPx, int Inliers, string? Reason, string Method)
+{
+    /// <summary>
+    /// Expected RMS error of the map over the frame (full-resolution px): from the residual, the number
+    /// of stars and where they are (stars crowded in one corner pin the rotation down poorly).
+    /// NaN when unknown.
+    /// </summary>
+    public double PrecisionPx { get; init; } = double.NaN;
+
+    /// <summary>True when the map was refined by aligning the images themselves (see <see cref="ImageAlignment"/>).</summary>
+    public bool ImageAligned { get; init; }
+}
 
 /// <summary>
 /// Registration steps for one frame: the luminance proxy (full resolution for mono, 2×2
@@ -68,19 +88,28 @@ public static class FrameRegistrar
         {
             full = stars.Select(s => (s.X, s.Y)).ToList();
         }
-        return new FrameStars(stars, full, double.IsFinite(fwhm) ? fwhm : 0, bg.Level, bg.Sigma) { Correlation = PhaseCorrelation.Prepare(proxy) };
+        return new FrameStars(stars, full, double.IsFinite(fwhm) ? fwhm : 0, bg.Level, bg.Sigma) { Correlation = PhaseCorrelation.Prepare(proxy), Alignment = AlignmentImage(proxy, cfa is null ? null : clean), Width = raw.Width, Height = raw.Height };
     }
 
-    /// <summary>The luminance proxy of a raw frame prepared for phase correlation (as <see cref="Stars"/> builds it).</summary>
-    public static PhaseCorrelation.Prepared? CorrelationImage(ImagePlane raw, BayerPattern? cfa, double saturation) =>
-        PhaseCorrelation.Prepare(Proxy(raw, cfa, saturation).Proxy);
+    /// <summary>A raw frame prepared for phase correlation and image alignment, as <see cref="Stars"/> prepares them.</summary>
+    public static (PhaseCorrelation.Prepared? Correlation, ImageAlignment.Prepared Alignment) MatchingImages(ImagePlane raw, BayerPattern? cfa, double saturation)
+    {
+        var (clean, proxy) = Proxy(raw, cfa, saturation);
+        return (PhaseCorrelation.Prepare(proxy), AlignmentImage(proxy, cfa is null ? null : clean));
+    }
+
+    // CFA data are aligned on the full-resolution mosaic itself (hot pixels cleaned): the band-pass's first
+    // smoothing has no response at the mosaic's 2-pixel colour pattern, so what remains is a luminance
+    // with every photosite at its true place. A superpixel sum would put red, green and blue at the
+    // corners of one cell, moving its effective centre with the colour of what it shows.
+    private static ImageAlignment.Prepared AlignmentImage(ImagePlane proxy, ImagePlane? mosaic) => ImageAlignment.Prepare(mosaic ?? proxy);
 
     // Hot pixels removed and saturated pixels blanked, then 2×2 superpixels for CFA data.
     private static (ImagePlane Clean, ImagePlane Proxy) Proxy(ImagePlane raw, BayerPattern? cfa, double saturation)
     {
         var clean = new ImagePlane(raw.Width, raw.Height, (float[])raw.Data.Clone());
         HotPixelFilter.Clean(clean);
-        MarkSaturated(clean, raw, saturation);
+        MarkSaturated(clean, saturation);
         return (clean, cfa is null ? clean : clean.Superpixel());
     }
 
@@ -113,10 +142,11 @@ public static class FrameRegistrar
                 byStars = Fit(reference, frame, match, cfa, options, minInliers, maxRmsPx, "stars");
             else
                 byStars = Failed($"no consistent star match ({frame.Stars.Count} stars detected)", "stars");
-            if (byStars.Reason is null) return byStars;
+            if (byStars.Reason is null) return Aligned(reference, frame, options, byStars);
         }
         var byCorrelation = ByCorrelation(reference, frame, cfa, options, minInliers, maxRmsPx);
-        if (byCorrelation.Reason is null || byStars is null) return byCorrelation;
+        if (byCorrelation.Reason is null) return Aligned(reference, frame, options, byCorrelation);
+        if (byStars is null) return byCorrelation;
         return byStars with { Reason = $"{byStars.Reason}; {byCorrelation.Reason}" };
     }
 
@@ -136,7 +166,53 @@ public static class FrameRegistrar
             var (dx, dy) = estimate.Transform.Apply(0, 0);
             return Failed($"phase correlation offset ({dx:0.0}, {dy:0.0}) px is confirmed by fewer than 3 stars", method);
         }
-        return Fit(reference, frame, match, cfa, options, minInliers, maxRmsPx, method);
+        var fitted = Fit(reference, frame, match, cfa, options, minInliers, maxRmsPx, method);
+        if (fitted.Reason is null) return fitted;
+        var (ox, oy) = estimate.Transform.Apply(0, 0);
+        return fitted with { Reason = $"phase correlation offset ({ox:0.0}, {oy:0.0}) px not confirmed: {fitted.Reason}" };
+    }
+
+    /// <summary>
+    /// Image alignment replaces the stars' map only when its expected error is this many times smaller
+    /// than the stars': its estimate counts noise only, not the small systematic pulls (seeing,
+    /// interpolation) that make it the worse choice on a plain star field.
+    /// </summary>
+    public const double AlignmentPrecisionMargin = 2.5;
+
+    /// <summary>
+    /// Image alignment may move the stars' map by at most this many times the stars' expected error
+    /// (RMS over the frame): a larger move means it settled on a wrong match of a few bright stars.
+    /// </summary>
+    public const double MaxAlignmentCorrectionSigmas = 6;
+
+    // The stars' map refined on the images themselves, when the images carry clearly more position
+    // information than the matched stars (nebulosity filling the field, few or faint stars).
+    private static RegistrationOutcome Aligned(FrameStars reference, FrameStars frame, MatchOptions options, RegistrationOutcome outcome)
+    {
+        if (options.Affine || reference.Alignment is not { } r || frame.Alignment is not { } f || !double.IsFinite(outcome.PrecisionPx)) return outcome;
+        if (r.Width != f.Width || r.Height != f.Height) return outcome;
+        var starPrecision = outcome.PrecisionPx;
+        if (starPrecision < AlignmentPrecisionMargin * ImageAlignment.BestPrecision) return outcome;
+        if (ImageAlignment.Refine(r, f, outcome.Transform) is not { } aligned) return outcome;
+        if (AlignmentPrecisionMargin * aligned.ShiftPrecision >= starPrecision) return outcome;
+        if (Distance(outcome.Transform, aligned.Transform, reference.Width, reference.Height) > MaxAlignmentCorrectionSigmas * starPrecision) return outcome;
+        return outcome with { Transform = aligned.Transform, ImageAligned = true, PrecisionPx = aligned.ShiftPrecision };
+    }
+
+    // RMS over a grid across the frame of the distance between where two maps put a point.
+    private static double Distance(AffineTransform first, AffineTransform second, int width, int height)
+    {
+        double sum = 0;
+        var count = 0;
+        for (var gy = 0; gy <= 8; gy++)
+        for (var gx = 0; gx <= 8; gx++)
+        {
+            var (x1, y1) = first.Apply(gx * (width - 1) / 8.0, gy * (height - 1) / 8.0);
+            var (x2, y2) = second.Apply(gx * (width - 1) / 8.0, gy * (height - 1) / 8.0);
+            sum += (x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2);
+            count++;
+        }
+        return Math.Sqrt(sum / count);
     }
 
     private static RegistrationOutcome Failed(string reason, string method) => new(AffineTransform.Identity, double.NaN, 0, reason, method);
@@ -155,6 +231,7 @@ public static class FrameRegistrar
         }).ToList();
         if (pairs.Count < 3) pairs = match.Pairs.ToList();
         double rms = 0;
+        var fitted = (From: new List<(double X, double Y)>(), Weights: (List<double>?)null, Residuals: new List<double>());
         for (var round = 0; round < 4; round++)
         {
             var from = pairs.Select(p => reference.FullResolution[p.Ref]).ToList();
@@ -169,6 +246,7 @@ public static class FrameRegistrar
                 return Math.Sqrt((x - to[i].X) * (x - to[i].X) + (y - to[i].Y) * (y - to[i].Y));
             }).ToList();
             rms = Math.Sqrt(residuals.Sum(r => r * r) / residuals.Count);
+            fitted = (from, weights, residuals);
             // Clip on the median residual: a few blended or noisy stars must not set the limit.
             var limit = Math.Max(3 * 1.4826 * RobustStats.Median(residuals), 0.3);
             var keep = pairs.Where((_, i) => residuals[i] <= limit).ToList();
@@ -179,7 +257,48 @@ public static class FrameRegistrar
             return new(transform, rms, pairs.Count, $"only {pairs.Count} matched stars, at least {minInliers} required", method);
         if (rms > maxRmsPx)
             return new(transform, rms, pairs.Count, $"residual {rms:0.00} px exceeds {maxRmsPx:0.00} px", method);
-        return new(transform, rms, pairs.Count, null, method);
+        var precision = SimilarityPrecision(fitted.From, fitted.Weights, fitted.Residuals, reference.Width, reference.Height);
+        return new(transform, rms, pairs.Count, null, method) { PrecisionPx = precision };
+    }
+
+    // RMS over a grid across the frame of the error a weighted least-squares similarity carries when fitted
+    // to stars at these positions with these residuals: s²·(JᵀWJ)⁻¹ carried to each grid point, the scale s²
+    // taken from the weighted residuals themselves, so noisy faint stars with little weight do not
+    // make a good fit look poor.
+    private static double SimilarityPrecision(IReadOnlyList<(double X, double Y)> points, IReadOnlyList<double>? weights, IReadOnlyList<double> residuals,
+        int width, int height)
+    {
+        var n = points.Count;
+        if (width <= 0 || height <= 0 || n < 3) return double.NaN;
+        double sw = 0, mx = 0, my = 0, chi = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var w = weights?[i] ?? 1;
+            sw += w;
+            mx += w * points[i].X;
+            my += w * points[i].Y;
+            chi += w * residuals[i] * residuals[i];
+        }
+        mx /= sw;
+        my /= sw;
+        double spread = 0;
+        for (var i = 0; i < n; i++)
+            spread += (weights?[i] ?? 1) * ((points[i].X - mx) * (points[i].X - mx) + (points[i].Y - my) * (points[i].Y - my));
+        if (spread <= 0) return double.NaN;
+        // Residuals are 2-D distances: 2n equations, four parameters. About the weighted mean, a and b each
+        // carry s²/Σw(u²+v²), tx and ty s²/Σw, uncorrelated.
+        var scale = chi / Math.Max(2 * n - 4, 1);
+        double sum = 0;
+        var count = 0;
+        for (var gy = 0; gy <= 8; gy++)
+        for (var gx = 0; gx <= 8; gx++)
+        {
+            var u = gx * (width - 1) / 8.0 - mx;
+            var v = gy * (height - 1) / 8.0 - my;
+            sum += 2 * scale / sw + 2 * scale / spread * (u * u + v * v);
+            count++;
+        }
+        return Math.Sqrt(sum / count);
     }
 
     // Expected centroid variance: (FWHM / (2.355 · SNR))², with a floor for systematic errors (blends, pixelation).
@@ -246,10 +365,12 @@ public static class FrameRegistrar
         return g;
     }
 
-    private static void MarkSaturated(ImagePlane clean, ImagePlane raw, double saturation)
+    // After hot-pixel cleaning: a saturated hot pixel has been replaced and is not a saturated star.
+    private static void MarkSaturated(ImagePlane clean, double saturation)
     {
         if (!double.IsFinite(saturation)) return;
-        for (var i = 0; i < raw.Data.Length; i++)
-            if (raw.Data[i] >= saturation) clean.Data[i] = float.NaN;
+        var d = clean.Data;
+        for (var i = 0; i < d.Length; i++)
+            if (d[i] >= saturation) d[i] = float.NaN;
     }
 }

@@ -12,7 +12,7 @@ public static class HotPixelFilter
     public static int Clean(ImagePlane image, double sigmaThreshold = 6, double concentration = 3.5)
     {
         var level = RobustStats.SampledMedian(image.Data);
-        var sigma = Math.Max(RobustStats.SampledSigma(image.Data, level), 1e-6);
+        var sigma = Math.Max(PixelNoise(image), 1e-6);
         var w = image.Width;
         var h = image.Height;
         var d = image.Data;
@@ -38,5 +38,30 @@ public static class HotPixelFilter
         }
         foreach (var (index, value) in fixes) d[index] = value;
         return fixes.Count;
+    }
+
+    /// <summary>
+    /// Pixel-to-pixel noise: the spread of differences between pixels two apart (same Bayer colour),
+    /// which nebulosity and gradients do not inflate the way they inflate the spread of the values.
+    /// </summary>
+    internal static double PixelNoise(ImagePlane image)
+    {
+        var w = image.Width;
+        var h = image.Height;
+        if (w < 3) return RobustStats.SampledSigma(image.Data, RobustStats.SampledMedian(image.Data));
+        var step = Math.Max(1, (int)Math.Sqrt((double)w * h / 100_000));
+        var differences = new List<float>();
+        for (var y = 0; y < h; y += step)
+        {
+            var row = image.Row(y);
+            for (var x = 0; x + 2 < w; x += step)
+            {
+                var diff = row[x + 2] - row[x];
+                if (float.IsFinite(diff)) differences.Add(diff);
+            }
+        }
+        if (differences.Count == 0) return 0;
+        var values = differences.ToArray();
+        return RobustStats.SampledSigma(values, 0) / Math.Sqrt(2);
     }
 }

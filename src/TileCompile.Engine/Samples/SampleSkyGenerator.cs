@@ -258,14 +258,20 @@ public static class SampleSkyGenerator
         var colour = new[] { 1.3, 0.9, 0.7 };
         var texture = new double[w * h];
         // Knots and wisps first, each within 3σ of its centre only (they are small), in frame coordinates.
+        // Each profile is lowered by its value at 3σ so it ends smoothly on a circle fixed on the sky:
+        // cutting it off at a box in frame pixels would leave edges that turn with the camera, not the sky.
+        var floor = Math.Exp(-4.5);
         foreach (var wisp in nebula.Wisps)
         {
             var (wx, wy) = frame.SkyToFrame(wisp[0], wisp[1]);
-            var reach = (int)Math.Ceiling(3 * wisp[2]);
+            var reach = (int)Math.Ceiling(3 * wisp[2]) + 1;
             var twoSigma2 = 2 * wisp[2] * wisp[2];
             for (var y = Math.Max(0, (int)wy - reach); y <= Math.Min(h - 1, (int)wy + reach); y++)
             for (var x = Math.Max(0, (int)wx - reach); x <= Math.Min(w - 1, (int)wx + reach); x++)
-                texture[y * w + x] += wisp[3] * Math.Exp(-((x - wx) * (x - wx) + (y - wy) * (y - wy)) / twoSigma2);
+            {
+                var profile = Math.Exp(-((x - wx) * (x - wx) + (y - wy) * (y - wy)) / twoSigma2) - floor;
+                if (profile > 0) texture[y * w + x] += wisp[3] * profile / (1 - floor);
+            }
         }
         for (var y = 0; y < h; y++)
         {

@@ -35,7 +35,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public bool ReadsInputFrames => true;
 
-    private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null);
+    private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null, bool ImageAligned = false);
 
     private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise);
 
@@ -63,12 +63,16 @@ public sealed class RegistrationPhase : IPipelinePhase
         var interpolation = context.Config.Get(Keys.Interpolation) == "bilinear" ? Interpolation.Bilinear : Interpolation.Lanczos3;
 
         var reference = Prologue(context, frames, pattern, sigma, saturation);
+        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(frames[reference.Index].Path, pattern, saturation);
         var referenceStars = new FrameStars(
             reference.Stars.Select(s => new Star(s[0], s[1], s[2], s[3], s[4], 1, 0)).ToList(),
             reference.FullResolution.Select(s => (s[0], s[1])).ToList(),
             reference.MedianFwhm, reference.Background, reference.Noise)
         {
-            Correlation = ReferenceCorrelation(frames[reference.Index].Path, pattern, saturation),
+            Correlation = referenceCorrelation,
+            Alignment = referenceAlignment,
+            Width = width,
+            Height = height,
         };
 
         var results = new FrameResult?[frames.Count];
@@ -118,6 +122,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 FwhmPx = results[i]!.FwhmPx,
                 Output = results[i]!.Output,
                 Method = results[i]!.Method,
+                ImageAligned = results[i]!.Status == "ok" ? results[i]!.ImageAligned : null,
             }).ToList(),
         };
         context.WriteJson(ReportJson, report);
@@ -171,11 +176,12 @@ public sealed class RegistrationPhase : IPipelinePhase
     }
 
     // The reference's correlation image is rebuilt from its file (cheap, deterministic) rather than stored.
-    private static PhaseCorrelation.Prepared? ReferenceCorrelation(string path, BayerPattern? pattern, double saturation)
+    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(string path, BayerPattern? pattern, double saturation)
     {
         using var image = FitsImage.Open(path);
         var raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
-        return FrameRegistrar.CorrelationImage(raw, pattern, saturation);
+        var (correlation, alignment) = FrameRegistrar.MatchingImages(raw, pattern, saturation);
+        return (correlation, alignment, raw.Width, raw.Height);
     }
 
     // Reference candidates keep many stars: matching uses the brightest, local metrics use them all.
@@ -209,6 +215,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         double rms;
         int inliers;
         var method = "reference";
+        var imageAligned = false;
         if (isReference)
         {
             transform = AffineTransform.Identity;
@@ -225,6 +232,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             rms = outcome.RmsPx;
             inliers = outcome.Inliers;
             method = outcome.Method;
+            imageAligned = outcome.ImageAligned;
         }
 
         var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
@@ -241,6 +249,6 @@ public sealed class RegistrationPhase : IPipelinePhase
         var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, warped.Data, warped.Width, warped.Height, header: header));
         artifacts = new[] { record };
         return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
-            stars.Stars.Count, stars.MedianFwhm, relative, method);
+            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned);
     }
 }

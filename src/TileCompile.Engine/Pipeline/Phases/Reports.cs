@@ -40,6 +40,8 @@ public sealed record RegisteredFrame
     public string? Output { get; init; }
     /// <summary>What found the transform: reference, stars or phase_correlation.</summary>
     public string? Method { get; init; }
+    /// <summary>Whether the transform was then refined by aligning the images themselves (nebulous fields); null when excluded.</summary>
+    public bool? ImageAligned { get; init; }
 }
 
 /// <summary>artifacts/channels.json: channel layout and the per-frame channel cubes.</summary>
