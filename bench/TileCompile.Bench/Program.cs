@@ -19,7 +19,9 @@ var options = preset switch
     "smoke" => new SampleSkyOptions { Frames = 40, Width = 512, Height = 384, Seed = 1 },
     "seestar" => new SampleSkyOptions { Frames = 200, Width = 1080, Height = 1920, Sensor = SampleSensor.Rggb, Seed = 2 },
     "long" => new SampleSkyOptions { Frames = 1000, Width = 1080, Height = 1920, Sensor = SampleSensor.Rggb, Seed = 3 },
-    _ => throw new ArgumentException($"unknown preset '{preset}'; use smoke, seestar or long"),
+    // Bright nebulosity over the whole field with fewer stars: registration leans on image alignment.
+    "nebula" => new SampleSkyOptions { Frames = 60, Width = 1080, Height = 1920, Sensor = SampleSensor.Rggb, Seed = 4, Nebulosity = 2500, StarDensity = 10 },
+    _ => throw new ArgumentException($"unknown preset '{preset}'; use smoke, seestar, long or nebula"),
 };
 
 if (Arg("--only") == "import-module")
@@ -51,7 +53,7 @@ if (Arg("--only") == "profile-registration")
         reference ??= stars;
         {
             var clean = new TileCompile.Engine.Imaging.ImagePlane(raw.Width, raw.Height, (float[])raw.Data.Clone());
-            Time("  hotpix", () => TileCompile.Engine.Registration.HotPixelFilter.Clean(clean));
+            Time("  hotpix", () => TileCompile.Engine.Registration.HotPixelFilter.Clean(clean, mosaic: pattern is not null));
             var proxy = pattern is null ? clean : clean.Superpixel();
             TileCompile.Engine.Imaging.BackgroundModel bg = null!;
             Time("  bg24", () => bg = TileCompile.Engine.Imaging.BackgroundModel.Estimate(proxy, 24));
@@ -63,9 +65,14 @@ if (Arg("--only") == "profile-registration")
                 Time("  bg48", () => TileCompile.Engine.Imaging.BackgroundModel.Estimate(green, 48));
             }
             Time("  pc-prep", () => TileCompile.Engine.Registration.PhaseCorrelation.Prepare(proxy));
+            Time("  bandpass", () => TileCompile.Engine.Imaging.BandPassFilter.Apply(clean, 1, 4));
         }
         TileCompile.Engine.Registration.RegistrationOutcome registered = null!;
         Time("match+fit", () => registered = TileCompile.Engine.Registration.FrameRegistrar.Register(reference, stars, pattern is not null, new TileCompile.Engine.Registration.MatchOptions(), 6, 1.5));
+        if (registered.ImageAligned) steps["(aligned)"] = steps.GetValueOrDefault("(aligned)") + files.Count;
+        // What image alignment costs on a frame that needs it (nebulous fields); star fields skip it.
+        if (!ReferenceEquals(stars, reference))
+            Time("  align", () => TileCompile.Engine.Registration.ImageAlignment.Refine(reference.Alignment!, stars.Alignment!, registered.Transform));
         TileCompile.Engine.Imaging.ImagePlane warped = null!;
         Time("warp", () => warped = TileCompile.Engine.Registration.FrameWarper.Warp(raw, registered.Transform, TileCompile.Engine.Registration.Interpolation.Lanczos3, pattern is not null));
         Time("write", () => { using var ms = new MemoryStream(); FitsWriter.WriteFloat32(ms, warped.Data, warped.Width, warped.Height); });
@@ -157,6 +164,30 @@ listing.Stop();
 Directory.Delete(catalogRoot, recursive: true);
 if (listed != 1000) throw new InvalidOperationException($"listed {listed} of 1000 runs");
 
+// Registration against the generator's truth: RMS over a grid across the frame of |true − recovered| position.
+var truthRecord = SampleTruth.Load(truthPath);
+var registration = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "registration.json"))).RootElement;
+var referenceIndex = truthRecord.Frames.Single(f => f.File == registration.GetProperty("reference").GetString()).Index;
+var registrationErrors = new List<double>();
+var imageAligned = 0;
+foreach (var frame in registration.GetProperty("frames").EnumerateArray())
+{
+    if (frame.GetProperty("status").GetString() != "ok") continue;
+    var m = frame.GetProperty("matrix").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+    var t = truthRecord.ReferenceToFrame(referenceIndex, truthRecord.Frames.Single(f => f.File == frame.GetProperty("frame").GetString()).Index);
+    double sum = 0;
+    for (var gy = 0; gy <= 8; gy++)
+    for (var gx = 0; gx <= 8; gx++)
+    {
+        double x = gx * (options.Width - 1) / 8.0, y = gy * (options.Height - 1) / 8.0;
+        var dx = m[0] * x + m[1] * y + m[2] - (t[0] * x + t[1] * y + t[2]);
+        var dy = m[3] * x + m[4] * y + m[5] - (t[3] * x + t[4] * y + t[5]);
+        sum += dx * dx + dy * dy;
+    }
+    registrationErrors.Add(Math.Sqrt(sum / 81));
+    if (frame.TryGetProperty("image_aligned", out var aligned) && aligned.ValueKind == JsonValueKind.True) imageAligned++;
+}
+
 var validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "validation.json"))).RootElement;
 var megapixels = (double)options.Frames * options.Width * options.Height / 1e6;
 var result = new
@@ -182,6 +213,10 @@ var result = new
     import_module_s = importSeconds,
     siril_s = sirilSeconds?.Seconds,
     siril_frames_stacked = sirilSeconds?.Stacked,
+    registered_frames = registrationErrors.Count,
+    registration_error_mean_px = registrationErrors.Average(),
+    registration_error_max_px = registrationErrors.Max(),
+    image_aligned_frames = imageAligned,
     hfd_improvement_percent = validation.GetProperty("hfd_improvement_percent").GetDouble(),
     background_noise_ratio = validation.GetProperty("background_noise_ratio").GetDouble(),
     phases = phases.Values.OrderBy(p => p.Phase).Select(p => new
@@ -213,7 +248,8 @@ md.AppendLine(CultureInfo.InvariantCulture, $"I/O floor (read every frame once):
     $"listing 1,000 runs: {result.list_1000_runs_s:0.000} s · " +
     $"Import-Module: {(importSeconds is { } im ? im.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
     $"Siril convert+register+stack: {(sirilSeconds is { } si ? $"{si.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({si.Stacked} of {options.Frames} frames stacked)" : "not run")} · " +
-    $"HFD vs plain mean: {result.hfd_improvement_percent:+0.0;-0.0} % · noise ratio {result.background_noise_ratio:0.00}");
+    $"HFD vs plain mean: {result.hfd_improvement_percent:+0.0;-0.0;0.0} % · noise ratio {result.background_noise_ratio:0.00} · " +
+    $"registration vs truth: mean {result.registration_error_mean_px:0.000} px, max {result.registration_error_max_px:0.000} px over {result.registered_frames} frames ({result.image_aligned_frames} image-aligned)");
 File.WriteAllText(stem + ".md", md.ToString());
 Console.WriteLine(md.ToString());
 return 0;

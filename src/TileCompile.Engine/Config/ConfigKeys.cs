@@ -48,7 +48,7 @@ public static class ConfigKeys
     public static class Registration
     {
         /// <summary>Engine.</summary>
-        public static readonly ConfigKey<string> Engine = Choice("registration.engine", "triangle_star_matching", new[] { "triangle_star_matching", "phase_correlation" }, "Star triangle matching (phase correlation for frames it cannot match), or phase correlation for every frame; either is refined on the stars.");
+        public static readonly ConfigKey<string> Engine = Choice("registration.engine", "triangle_star_matching", new[] { "triangle_star_matching", "phase_correlation" }, "Star triangle matching (phase correlation for frames it cannot match), or phase correlation for every frame (triangle matching where it finds no clear offset); either is refined on the stars, and in nebulous fields on the images themselves (docs/registration.md).");
         /// <summary>Transform model.</summary>
         public static readonly ConfigKey<string> Transform = Choice("registration.transform", "similarity", new[] { "similarity", "affine" }, "Fitted transform: similarity (rotation, shift, uniform scale) or affine.");
         /// <summary>Allow rotation.</summary>

@@ -31,7 +31,7 @@ public enum RegistrationEngine
 {
     /// <summary>Triangle matching of stars; phase correlation when that finds nothing.</summary>
     StarMatching,
-    /// <summary>Phase correlation of the proxies for every frame, refined on stars.</summary>
+    /// <summary>Phase correlation of the proxies for every frame, refined on stars; triangle matching when it finds no clear offset.</summary>
     PhaseCorrelation,
 }
 
@@ -108,7 +108,7 @@ public static class FrameRegistrar
     private static (ImagePlane Clean, ImagePlane Proxy) Proxy(ImagePlane raw, BayerPattern? cfa, double saturation)
     {
         var clean = new ImagePlane(raw.Width, raw.Height, (float[])raw.Data.Clone());
-        HotPixelFilter.Clean(clean);
+        HotPixelFilter.Clean(clean, mosaic: cfa is not null);
         MarkSaturated(clean, saturation);
         return (clean, cfa is null ? clean : clean.Superpixel());
     }
@@ -133,21 +133,26 @@ public static class FrameRegistrar
     public static RegistrationOutcome Register(FrameStars reference, FrameStars frame, bool cfa, MatchOptions options, int minInliers, double maxRmsPx,
         RegistrationEngine engine = RegistrationEngine.StarMatching)
     {
-        RegistrationOutcome? byStars = null;
-        if (engine == RegistrationEngine.StarMatching)
-        {
-            if (frame.Stars.Count < 3)
-                byStars = Failed($"only {frame.Stars.Count} stars detected (clouds, focus or exposure?)", "stars");
-            else if (StarMatcher.Match(reference.Stars, frame.Stars, options) is { } match)
-                byStars = Fit(reference, frame, match, cfa, options, minInliers, maxRmsPx, "stars");
-            else
-                byStars = Failed($"no consistent star match ({frame.Stars.Count} stars detected)", "stars");
-            if (byStars.Reason is null) return Aligned(reference, frame, options, byStars);
-        }
-        var byCorrelation = ByCorrelation(reference, frame, cfa, options, minInliers, maxRmsPx);
-        if (byCorrelation.Reason is null) return Aligned(reference, frame, options, byCorrelation);
-        if (byStars is null) return byCorrelation;
-        return byStars with { Reason = $"{byStars.Reason}; {byCorrelation.Reason}" };
+        // The configured engine goes first; the other one is the fallback, so a frame is excluded only
+        // when neither finds a map.
+        var first = engine == RegistrationEngine.StarMatching
+            ? ByStars(reference, frame, cfa, options, minInliers, maxRmsPx)
+            : ByCorrelation(reference, frame, cfa, options, minInliers, maxRmsPx);
+        if (first.Reason is null) return Aligned(reference, frame, options, first);
+        var second = engine == RegistrationEngine.StarMatching
+            ? ByCorrelation(reference, frame, cfa, options, minInliers, maxRmsPx)
+            : ByStars(reference, frame, cfa, options, minInliers, maxRmsPx);
+        if (second.Reason is null) return Aligned(reference, frame, options, second);
+        return first with { Reason = $"{first.Reason}; {second.Reason}" };
+    }
+
+    private static RegistrationOutcome ByStars(FrameStars reference, FrameStars frame, bool cfa, MatchOptions options, int minInliers, double maxRmsPx)
+    {
+        if (frame.Stars.Count < 3)
+            return Failed($"only {frame.Stars.Count} stars detected (clouds, focus or exposure?)", "stars");
+        if (StarMatcher.Match(reference.Stars, frame.Stars, options) is { } match)
+            return Fit(reference, frame, match, cfa, options, minInliers, maxRmsPx, "stars");
+        return Failed($"no consistent star match ({frame.Stars.Count} stars detected)", "stars");
     }
 
     private static RegistrationOutcome ByCorrelation(FrameStars reference, FrameStars frame, bool cfa, MatchOptions options, int minInliers, double maxRmsPx)
@@ -194,9 +199,9 @@ public static class FrameRegistrar
         var starPrecision = outcome.PrecisionPx;
         if (starPrecision < AlignmentPrecisionMargin * ImageAlignment.BestPrecision) return outcome;
         if (ImageAlignment.Refine(r, f, outcome.Transform) is not { } aligned) return outcome;
-        if (AlignmentPrecisionMargin * aligned.ShiftPrecision >= starPrecision) return outcome;
+        if (AlignmentPrecisionMargin * aligned.PrecisionPx >= starPrecision) return outcome;
         if (Distance(outcome.Transform, aligned.Transform, reference.Width, reference.Height) > MaxAlignmentCorrectionSigmas * starPrecision) return outcome;
-        return outcome with { Transform = aligned.Transform, ImageAligned = true, PrecisionPx = aligned.ShiftPrecision };
+        return outcome with { Transform = aligned.Transform, ImageAligned = true, PrecisionPx = aligned.PrecisionPx };
     }
 
     // RMS over a grid across the frame of the distance between where two maps put a point.

@@ -4,9 +4,9 @@ namespace TileCompile.Engine.Registration;
 
 /// <summary>The outcome of aligning a frame's image on the reference's.</summary>
 /// <param name="Transform">Refined reference → frame map in the grid of the images given.</param>
-/// <param name="ShiftPrecision">Expected error of the shift (px of that grid), from the residual noise and the image's detail.</param>
+/// <param name="PrecisionPx">Expected RMS error of the map over the image (px), from the residual noise and the image's detail.</param>
 /// <param name="Iterations">Gauss–Newton steps taken.</param>
-public sealed record AlignmentResult(AffineTransform Transform, double ShiftPrecision, int Iterations);
+public sealed record AlignmentResult(AffineTransform Transform, double PrecisionPx, int Iterations);
 
 /// <summary>
 /// Refines a rotation-and-shift map by matching the images themselves, pixel by pixel (Gauss–Newton
@@ -23,13 +23,17 @@ public sealed record AlignmentResult(AffineTransform Transform, double ShiftPrec
 public static class ImageAlignment
 {
     /// <summary>
-    /// À trous levels of the band-pass: the first removes pixel noise (and a CFA mosaic's colour
-    /// pattern), structure wider than about 2^4 px goes.
+    /// À trous levels of the band-pass: the first two remove pixel noise (the first also a CFA mosaic's
+    /// colour pattern) and leave detail smooth enough for bilinear interpolation not to pull the answer
+    /// towards whole pixels; structure wider than about 2^4 px goes.
     /// </summary>
-    private const int FineLevels = 1, CoarseLevels = 4;
+    private const int FineLevels = 2, CoarseLevels = 4;
 
     /// <summary>The best shift precision (px) alignment is credited with, whatever its noise estimate says.</summary>
     public const double BestPrecision = 0.01;
+
+    /// <summary>About the most pixels one step looks at.</summary>
+    public const int MaxSamples = 100_000;
 
     /// <summary>Most Gauss–Newton steps.</summary>
     public const int MaxIterations = 30;
@@ -97,9 +101,11 @@ public static class ImageAlignment
         var (e, f) = initial.Apply(cx, cy);
         double gain = 1, offset = 0;
         var margin = Prepared.Margin;
-        // Every second pixel both ways: neighbours share noise through the band-pass's first smoothing, so
-        // denser sampling would add time and an overconfident precision, not information.
-        const int stride = 2;
+        // Every second pixel both ways, or more thinly on large frames: they hold far more detail than the
+        // answer needs. Samples closer than the fine smoothing's reach share its noise, which the precision
+        // below accounts for.
+        var stride = Math.Max(2, (int)Math.Ceiling(Math.Sqrt((double)w * h / MaxSamples)));
+        var correlation = Math.Max(1.0, (double)(1 << FineLevels) / stride);
         var columns = Math.Max(0, (w - 2 * margin + stride - 1) / stride);
         var rows = Math.Max(0, (h - 2 * margin + stride - 1) / stride);
         var samples = new Samples(columns * rows);
@@ -108,6 +114,7 @@ public static class ImageAlignment
         var fw = frame.Width;
         var fh = frame.Height;
         var normal = new double[6, 6];
+        var upper = new double[36];
         var rhs = new double[6];
         var j = new double[6];
         var spread = new float[samples.Residual.Length];
@@ -139,15 +146,11 @@ public static class ImageAlignment
                     var value = Bilinear(fd, y0 * fw + x0, fw, px - x0, py - y0);
                     samples.Value[k] = (float)value;
                     samples.Residual[k] = (float)(gain * value + offset - rd[y * w + x]);
-                    spread[count++] = samples.Residual[k];
+                    count++;
                 }
             }
             if (count < 100) return null;
-            var median = (float)RobustStats.MedianInPlace(spread.AsSpan(0, count));
-            count = 0;
-            for (var k = 0; k < samples.Residual.Length; k++)
-                if (samples.Valid[k]) spread[count++] = Math.Abs(samples.Residual[k] - median);
-            var scale = Math.Max(1.4826 * RobustStats.MedianInPlace(spread.AsSpan(0, count)), 1e-9);
+            var scale = samples.RobustSpread(spread);
             if (redescending)
             {
                 // Decided once, then kept: a mask that changed from step to step would keep the answer moving.
@@ -157,7 +160,7 @@ public static class ImageAlignment
             }
 
             // Then the normal equations, each sample weighted by how well it fits.
-            Array.Clear(normal);
+            Array.Clear(upper);
             Array.Clear(rhs);
             for (var row = 0; row < rows; row++)
             {
@@ -190,13 +193,13 @@ public static class ImageAlignment
                     {
                         var wj = weight * j[p];
                         rhs[p] -= wj * r;
-                        for (var q = p; q < 6; q++) normal[p, q] += wj * j[q];
+                        for (var q = p; q < 6; q++) upper[p * 6 + q] += wj * j[q];
                     }
                 }
             }
             for (var p = 0; p < 6; p++)
-            for (var q = 0; q < p; q++)
-                normal[p, q] = normal[q, p];
+            for (var q = 0; q < 6; q++)
+                normal[p, q] = q >= p ? upper[p * 6 + q] : upper[q * 6 + p];
             if (Solve(normal, rhs) is not { } step) return null;
             a += step[0];
             b += step[1];
@@ -205,9 +208,10 @@ public static class ImageAlignment
             gain += step[4];
             offset += step[5];
             if (gain <= 0.05 || Math.Abs(a) > 2 || Math.Abs(b) > 2) return null;
-            // Shift precision from the inverse normal matrix: σ²·(JᵀWJ)⁻¹, σ the robust residual spread.
+            // Precision from the inverse normal matrix: σ²·(JᵀWJ)⁻¹, σ the robust residual spread, carried to a
+            // grid across the image and widened by how many neighbouring samples share their noise.
             var covariance = Invert(normal);
-            precision = covariance is null ? double.NaN : scale * Math.Sqrt(Math.Max(0, covariance[2, 2] + covariance[3, 3]) * stride * stride);
+            precision = covariance is null ? double.NaN : scale * correlation * GridSpread(covariance, w, h);
             // Settled when no part of the image moves by more than a thousandth of a pixel per step.
             var reach = 0.5 * Math.Max(w, h);
             lastMove = Math.Abs(step[2]) + Math.Abs(step[3]) + reach * (Math.Abs(step[0]) + Math.Abs(step[1]));
@@ -220,6 +224,25 @@ public static class ImageAlignment
         if (lastMove >= 1e-3 || !double.IsFinite(precision)) return null;
         var transform = new AffineTransform(a, -b, e - a * cx + b * cy, b, a, f - b * cx - a * cy);
         return new AlignmentResult(transform, Math.Max(precision, BestPrecision), iteration);
+    }
+
+    // RMS over a 9×9 grid across the image of √(trace of the position covariance) for unit residual spread,
+    // from the covariance of (a, b, e, f) in the centred parametrisation.
+    private static double GridSpread(double[,] c, int w, int h)
+    {
+        double sum = 0;
+        for (var gy = 0; gy <= 8; gy++)
+        for (var gx = 0; gx <= 8; gx++)
+        {
+            var u = gx * (w - 1) / 8.0 - (w - 1) / 2.0;
+            var v = gy * (h - 1) / 8.0 - (h - 1) / 2.0;
+            // dx = u·da − v·db + de, dy = v·da + u·db + df
+            double[] jx = { u, -v, 1, 0 }, jy = { v, u, 0, 1 };
+            for (var p = 0; p < 4; p++)
+            for (var q = 0; q < 4; q++)
+                sum += (jx[p] * jx[q] + jy[p] * jy[q]) * c[p, q];
+        }
+        return Math.Sqrt(Math.Max(0, sum / 81));
     }
 
     // Residuals beyond this many robust sigmas do not fit at all (Tukey's biweight cut-off).
@@ -238,6 +261,21 @@ public static class ImageAlignment
 
         public float[] Residual { get; }
         public float[] Value { get; }
+
+        // 1.4826 × the median absolute deviation of the valid residuals, from at most 20,000 of them.
+        public double RobustSpread(float[] buffer)
+        {
+            var step = Math.Max(1, Residual.Length / 20_000);
+            var n = 0;
+            for (var k = 0; k < Residual.Length; k += step)
+                if (Valid[k]) buffer[n++] = Residual[k];
+            if (n == 0) return 1e-9;
+            var median = (float)RobustStats.MedianInPlace(buffer.AsSpan(0, n));
+            n = 0;
+            for (var k = 0; k < Residual.Length; k += step)
+                if (Valid[k]) buffer[n++] = Math.Abs(Residual[k] - median);
+            return Math.Max(1.4826 * RobustStats.MedianInPlace(buffer.AsSpan(0, n)), 1e-9);
+        }
         public bool[] Valid { get; }
         private bool[] Rejected { get; }
 

@@ -58,11 +58,11 @@ public class ImageAlignmentTests
         var result = ImageAlignment.Refine(ImageAlignment.Prepare(reference), ImageAlignment.Prepare(frame), start);
         Assert.NotNull(result);
         var error = RegistrationAccuracyTests.TransformError(result!.Transform, truth.ToArray(), Width, Height);
-        _out.WriteLine($"error {error:F4} px after {result.Iterations} steps, expected precision {result.ShiftPrecision:F4} px");
+        _out.WriteLine($"error {error:F4} px after {result.Iterations} steps, expected precision {result.PrecisionPx:F4} px");
         // Within the noise it reports (and 0.03 px when there is none): the precision is what decides whether
         // the answer replaces the stars' map, so it must be honest.
-        Assert.True(error < Math.Max(0.03, 2.5 * result.ShiftPrecision), $"transform error {error:F3} px, reported precision {result.ShiftPrecision:F3} px");
-        Assert.True(result.ShiftPrecision < 0.06, $"precision {result.ShiftPrecision:F3} px");
+        Assert.True(error < Math.Max(0.03, 3 * result.PrecisionPx), $"transform error {error:F3} px, reported precision {result.PrecisionPx:F3} px");
+        Assert.True(result.PrecisionPx < 0.06, $"precision {result.PrecisionPx:F3} px");
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public class ImageAlignmentTests
             return image;
         }
         var result = ImageAlignment.Refine(ImageAlignment.Prepare(NoiseImage()), ImageAlignment.Prepare(NoiseImage()), Rotation(2, 1.5, -0.5));
-        _out.WriteLine(result is null ? "no answer" : $"precision {result.ShiftPrecision:F3} px");
+        _out.WriteLine(result is null ? "no answer" : $"precision {result.PrecisionPx:F3} px");
         // Either no settled answer, or one that admits it knows nothing (far worse than any star fit).
-        Assert.True(result is null || result.ShiftPrecision > 0.3);
+        Assert.True(result is null || result.PrecisionPx > 0.3);
     }
 }

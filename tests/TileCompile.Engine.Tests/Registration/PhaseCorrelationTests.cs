@@ -89,4 +89,20 @@ public class PhaseCorrelationTests
         }
         Assert.True(rescued > 0, "no frame needed the fallback; the test does not exercise it");
     }
+
+    [Fact]
+    public void ThePhaseCorrelationEngineFallsBackToStarsWhereCorrelationGivesNothing()
+    {
+        using var session = new GeneratedSession(Session(SampleSensor.Mono, 37));
+        for (var f = 0; f < session.Options.Frames; f++)
+        {
+            if (f == session.Reference) continue;
+            // No correlation image for this frame: correlation cannot answer, the stars must.
+            var outcome = FrameRegistrar.Register(session.Stars[session.Reference], session.Stars[f] with { Correlation = null }, false, new MatchOptions(), 6, 1.5,
+                RegistrationEngine.PhaseCorrelation);
+            Assert.True(outcome.Reason is null, $"frame {f}: {outcome.Reason}");
+            Assert.Equal("stars", outcome.Method);
+            Assert.True(session.Error(f, outcome.Transform) < 0.1, $"frame {f}: {session.Error(f, outcome.Transform):F3} px");
+        }
+    }
 }

@@ -23,7 +23,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
     /// <inheritdoc />
-    public int AlgoVersion => 2;
+    public int AlgoVersion => 3;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
