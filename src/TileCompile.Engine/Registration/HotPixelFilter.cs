@@ -32,22 +32,12 @@ public static class HotPixelFilter
                 var i = y * w + x;
                 var v = d[i];
                 if (v - level < sigmaThreshold * sigma) continue;
-                n[0] = d[i - w - 1]; n[1] = d[i - w]; n[2] = d[i - w + 1];
-                n[3] = d[i - 1]; n[4] = d[i + 1];
-                n[5] = d[i + w - 1]; n[6] = d[i + w]; n[7] = d[i + w + 1];
-                var max = float.MinValue;
-                foreach (var t in n) if (t > max) max = t;
+                var max = Ring(d, i, w, 1, n);
                 if (v - max < sigmaThreshold * sigma) continue;
                 if (v - level < concentration * Math.Max(max - level, sigma)) continue;
                 if (mosaic)
                 {
-                    var w2 = 2 * w;
-                    same[0] = d[i - w2 - 2]; same[1] = d[i - w2]; same[2] = d[i - w2 + 2];
-                    same[3] = d[i - 2]; same[4] = d[i + 2];
-                    same[5] = d[i + w2 - 2]; same[6] = d[i + w2]; same[7] = d[i + w2 + 2];
-                    var sameMax = float.MinValue;
-                    foreach (var t in same) if (t > sameMax) sameMax = t;
-                    if (v - sameMax < sigmaThreshold * sigma) continue;
+                    if (v - Ring(d, i, w, 2, same) < sigmaThreshold * sigma) continue;
                     same.Sort();
                     fixes.Add((i, 0.5f * (same[3] + same[4])));
                     continue;
@@ -58,6 +48,18 @@ public static class HotPixelFilter
         }
         foreach (var (index, value) in fixes) d[index] = value;
         return fixes.Count;
+    }
+
+    // The eight pixels `step` away from pixel i (step 2: the nearest of the same Bayer colour); returns their maximum.
+    private static float Ring(float[] d, int i, int w, int step, Span<float> ring)
+    {
+        var row = step * w;
+        ring[0] = d[i - row - step]; ring[1] = d[i - row]; ring[2] = d[i - row + step];
+        ring[3] = d[i - step]; ring[4] = d[i + step];
+        ring[5] = d[i + row - step]; ring[6] = d[i + row]; ring[7] = d[i + row + step];
+        var max = float.MinValue;
+        foreach (var t in ring) if (t > max) max = t;
+        return max;
     }
 
     /// <summary>
