@@ -29,7 +29,7 @@ public static class ImageAlignment
     /// </summary>
     private const int FineLevels = 2, CoarseLevels = 4;
 
-    /// <summary>The best shift precision (px) alignment is credited with, whatever its noise estimate says.</summary>
+    /// <summary>The best precision (px) alignment is credited with, whatever its noise estimate says.</summary>
     public const double BestPrecision = 0.01;
 
     /// <summary>About the most pixels one step looks at.</summary>
@@ -117,7 +117,7 @@ public static class ImageAlignment
         var upper = new double[36];
         var rhs = new double[6];
         var j = new double[6];
-        var spread = new float[samples.Residual.Length];
+        var spread = new float[Math.Min(samples.Residual.Length, 20_001)];
         double precision = double.NaN;
         var lastMove = double.PositiveInfinity;
         var redescending = false;
@@ -265,7 +265,7 @@ public static class ImageAlignment
         // 1.4826 × the median absolute deviation of the valid residuals, from at most 20,000 of them.
         public double RobustSpread(float[] buffer)
         {
-            var step = Math.Max(1, Residual.Length / 20_000);
+            var step = Math.Max(1, (Residual.Length + 19_999) / 20_000);
             var n = 0;
             for (var k = 0; k < Residual.Length; k += step)
                 if (Valid[k]) buffer[n++] = Residual[k];
