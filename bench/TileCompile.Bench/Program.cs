@@ -173,18 +173,9 @@ var imageAligned = 0;
 foreach (var frame in registration.GetProperty("frames").EnumerateArray())
 {
     if (frame.GetProperty("status").GetString() != "ok") continue;
-    var m = frame.GetProperty("matrix").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+    var recovered = TileCompile.Engine.Registration.AffineTransform.FromArray(frame.GetProperty("matrix").EnumerateArray().Select(v => v.GetDouble()).ToArray());
     var t = truthRecord.ReferenceToFrame(referenceIndex, truthRecord.Frames.Single(f => f.File == frame.GetProperty("frame").GetString()).Index);
-    double sum = 0;
-    for (var gy = 0; gy <= 8; gy++)
-    for (var gx = 0; gx <= 8; gx++)
-    {
-        double x = gx * (options.Width - 1) / 8.0, y = gy * (options.Height - 1) / 8.0;
-        var dx = m[0] * x + m[1] * y + m[2] - (t[0] * x + t[1] * y + t[2]);
-        var dy = m[3] * x + m[4] * y + m[5] - (t[3] * x + t[4] * y + t[5]);
-        sum += dx * dx + dy * dy;
-    }
-    registrationErrors.Add(Math.Sqrt(sum / 81));
+    registrationErrors.Add(recovered.RmsDistance(TileCompile.Engine.Registration.AffineTransform.FromArray(t), options.Width, options.Height));
     if (frame.TryGetProperty("image_aligned", out var aligned) && aligned.ValueKind == JsonValueKind.True) imageAligned++;
 }
 

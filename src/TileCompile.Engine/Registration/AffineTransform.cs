@@ -42,6 +42,18 @@ public readonly record struct AffineTransform(double A, double B, double Tx, dou
         return new AffineTransform(A, B, 2 * Tx + 0.5 - 0.5 * (A + B), C, D, 2 * Ty + 0.5 - 0.5 * (C + D));
     }
 
+    /// <summary>RMS over a grid across a <paramref name="width"/>×<paramref name="height"/> frame of the distance between where this map and <paramref name="other"/> put a point.</summary>
+    public double RmsDistance(AffineTransform other, int width, int height)
+    {
+        var self = this;
+        return FrameGrid.Rms(width, height, (x, y) =>
+        {
+            var (x1, y1) = self.Apply(x, y);
+            var (x2, y2) = other.Apply(x, y);
+            return (x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2);
+        });
+    }
+
     /// <summary>Least-squares similarity (rotation, uniform scale, shift) mapping <paramref name="from"/> onto <paramref name="to"/>.</summary>
     public static AffineTransform FitSimilarity(IReadOnlyList<(double X, double Y)> from, IReadOnlyList<(double X, double Y)> to,
         IReadOnlyList<double>? weights = null)

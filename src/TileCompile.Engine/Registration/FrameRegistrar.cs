@@ -88,23 +88,21 @@ public static class FrameRegistrar
         {
             full = stars.Select(s => (s.X, s.Y)).ToList();
         }
-        return new FrameStars(stars, full, double.IsFinite(fwhm) ? fwhm : 0, bg.Level, bg.Sigma) { Correlation = PhaseCorrelation.Prepare(proxy), Alignment = AlignmentImage(proxy, cfa is null ? null : clean), Width = raw.Width, Height = raw.Height };
+        return new FrameStars(stars, full, double.IsFinite(fwhm) ? fwhm : 0, bg.Level, bg.Sigma) { Correlation = PhaseCorrelation.Prepare(proxy), Alignment = ImageAlignment.Prepare(clean), Width = raw.Width, Height = raw.Height };
     }
 
     /// <summary>A raw frame prepared for phase correlation and image alignment, as <see cref="Stars"/> prepares them.</summary>
     public static (PhaseCorrelation.Prepared? Correlation, ImageAlignment.Prepared Alignment) MatchingImages(ImagePlane raw, BayerPattern? cfa, double saturation)
     {
         var (clean, proxy) = Proxy(raw, cfa, saturation);
-        return (PhaseCorrelation.Prepare(proxy), AlignmentImage(proxy, cfa is null ? null : clean));
+        return (PhaseCorrelation.Prepare(proxy), ImageAlignment.Prepare(clean));
     }
 
-    // CFA data are aligned on the full-resolution mosaic itself (hot pixels cleaned): the band-pass's first
-    // smoothing has no response at the mosaic's 2-pixel colour pattern, so what remains is a luminance
-    // with every photosite at its true place. A superpixel sum would put red, green and blue at the
-    // corners of one cell, moving its effective centre with the colour of what it shows.
-    private static ImageAlignment.Prepared AlignmentImage(ImagePlane proxy, ImagePlane? mosaic) => ImageAlignment.Prepare(mosaic ?? proxy);
-
-    // Hot pixels removed and saturated pixels blanked, then 2×2 superpixels for CFA data.
+    // Hot pixels removed and saturated pixels blanked, then 2×2 superpixels for CFA data. Image alignment
+    // uses the cleaned frame at full resolution, for CFA data the mosaic itself: the band-pass's first
+    // smoothing has no response at the mosaic's 2-pixel colour pattern, so what remains is a luminance with
+    // every photosite at its true place. A superpixel sum would put red, green and blue at the corners of
+    // one cell, moving its effective centre with the colour of what it shows.
     private static (ImagePlane Clean, ImagePlane Proxy) Proxy(ImagePlane raw, BayerPattern? cfa, double saturation)
     {
         var clean = new ImagePlane(raw.Width, raw.Height, (float[])raw.Data.Clone());
@@ -200,24 +198,8 @@ public static class FrameRegistrar
         if (starPrecision < AlignmentPrecisionMargin * ImageAlignment.BestPrecision) return outcome;
         if (ImageAlignment.Refine(r, f, outcome.Transform) is not { } aligned) return outcome;
         if (AlignmentPrecisionMargin * aligned.PrecisionPx >= starPrecision) return outcome;
-        if (Distance(outcome.Transform, aligned.Transform, reference.Width, reference.Height) > MaxAlignmentCorrectionSigmas * starPrecision) return outcome;
+        if (outcome.Transform.RmsDistance(aligned.Transform, reference.Width, reference.Height) > MaxAlignmentCorrectionSigmas * starPrecision) return outcome;
         return outcome with { Transform = aligned.Transform, ImageAligned = true, PrecisionPx = aligned.PrecisionPx };
-    }
-
-    // RMS over a grid across the frame of the distance between where two maps put a point.
-    private static double Distance(AffineTransform first, AffineTransform second, int width, int height)
-    {
-        double sum = 0;
-        var count = 0;
-        for (var gy = 0; gy <= 8; gy++)
-        for (var gx = 0; gx <= 8; gx++)
-        {
-            var (x1, y1) = first.Apply(gx * (width - 1) / 8.0, gy * (height - 1) / 8.0);
-            var (x2, y2) = second.Apply(gx * (width - 1) / 8.0, gy * (height - 1) / 8.0);
-            sum += (x1 - x2) * (x1 - x2) + (y1 - y2) * (y1 - y2);
-            count++;
-        }
-        return Math.Sqrt(sum / count);
     }
 
     private static RegistrationOutcome Failed(string reason, string method) => new(AffineTransform.Identity, double.NaN, 0, reason, method);
@@ -293,17 +275,7 @@ public static class FrameRegistrar
         // Residuals are 2-D distances: 2n equations, four parameters. About the weighted mean, a and b each
         // carry s²/Σw(u²+v²), tx and ty s²/Σw, uncorrelated.
         var scale = chi / Math.Max(2 * n - 4, 1);
-        double sum = 0;
-        var count = 0;
-        for (var gy = 0; gy <= 8; gy++)
-        for (var gx = 0; gx <= 8; gx++)
-        {
-            var u = gx * (width - 1) / 8.0 - mx;
-            var v = gy * (height - 1) / 8.0 - my;
-            sum += 2 * scale / sw + 2 * scale / spread * (u * u + v * v);
-            count++;
-        }
-        return Math.Sqrt(sum / count);
+        return FrameGrid.Rms(width, height, (x, y) => 2 * scale / sw + 2 * scale / spread * ((x - mx) * (x - mx) + (y - my) * (y - my)));
     }
 
     // Expected centroid variance: (FWHM / (2.355 · SNR))², with a floor for systematic errors (blends, pixelation).

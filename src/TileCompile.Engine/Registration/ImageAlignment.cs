@@ -226,24 +226,20 @@ public static class ImageAlignment
         return new AlignmentResult(transform, Math.Max(precision, BestPrecision), iteration);
     }
 
-    // RMS over a 9×9 grid across the image of √(trace of the position covariance) for unit residual spread,
-    // from the covariance of (a, b, e, f) in the centred parametrisation.
-    private static double GridSpread(double[,] c, int w, int h)
-    {
-        double sum = 0;
-        for (var gy = 0; gy <= 8; gy++)
-        for (var gx = 0; gx <= 8; gx++)
+    // RMS over the frame grid of √(trace of the position covariance) for unit residual spread, from the
+    // covariance of (a, b, e, f) in the centred parametrisation: dx = u·da − v·db + de, dy = v·da + u·db + df.
+    private static double GridSpread(double[,] c, int w, int h) =>
+        FrameGrid.Rms(w, h, (x, y) =>
         {
-            var u = gx * (w - 1) / 8.0 - (w - 1) / 2.0;
-            var v = gy * (h - 1) / 8.0 - (h - 1) / 2.0;
-            // dx = u·da − v·db + de, dy = v·da + u·db + df
+            var u = x - (w - 1) / 2.0;
+            var v = y - (h - 1) / 2.0;
             double[] jx = { u, -v, 1, 0 }, jy = { v, u, 0, 1 };
+            double sum = 0;
             for (var p = 0; p < 4; p++)
             for (var q = 0; q < 4; q++)
                 sum += (jx[p] * jx[q] + jy[p] * jy[q]) * c[p, q];
-        }
-        return Math.Sqrt(Math.Max(0, sum / 81));
-    }
+            return sum;
+        });
 
     // Residuals beyond this many robust sigmas do not fit at all (Tukey's biweight cut-off).
     private const double RejectionSigmas = 4.685;
