@@ -21,8 +21,25 @@ var options = preset switch
     "long" => new SampleSkyOptions { Frames = 1000, Width = 1080, Height = 1920, Sensor = SampleSensor.Rggb, Seed = 3 },
     // Bright nebulosity over the whole field with fewer stars: registration leans on image alignment.
     "nebula" => new SampleSkyOptions { Frames = 60, Width = 1080, Height = 1920, Sensor = SampleSensor.Rggb, Seed = 4, Nebulosity = 2500, StarDensity = 10 },
-    _ => throw new ArgumentException($"unknown preset '{preset}'; use smoke, seestar, long or nebula"),
+    // Nebulosity at five times the sky over the whole field, in colour.
+    "nebula-field" => new SampleSkyOptions { Frames = 60, Width = 800, Height = 600, Sensor = SampleSensor.Rggb, Seed = 5, Nebulosity = 3000 },
+    // Mono sequences with strong rotation and many hot pixels: the defect-track census.
+    "mono40" => new SampleSkyOptions { Frames = 40, Width = 800, Height = 600, Seed = 6, FieldRotationDegrees = 10, HotPixels = 400 },
+    "mono200" => new SampleSkyOptions { Frames = 200, Width = 800, Height = 600, Seed = 7, FieldRotationDegrees = 10, HotPixels = 400 },
+    "rggb60" => new SampleSkyOptions { Frames = 60, Width = 800, Height = 600, Sensor = SampleSensor.Rggb, Seed = 8, FieldRotationDegrees = 10, HotPixels = 400 },
+    // Real frames from ../shared (never copied: the preset folder holds links to them).
+    "real-night1" or "real-nights" => null,
+    _ => throw new ArgumentException($"unknown preset '{preset}'; use smoke, seestar, long, nebula, nebula-field, mono40, mono200, rggb60, real-night1 or real-nights"),
 };
+string[] realNights = preset == "real-nights" ? new[] { "night1", "night2" } : new[] { "night1" };
+
+if (Arg("--only") == "compare")
+{
+    // Measures the given stacks side by side: --only compare label=path label=path ...
+    var pairs = args.SkipWhile(a => a != "compare").Skip(1).Where(a => a.Contains('=')).Select(a => (a[..a.IndexOf('=')], a[(a.IndexOf('=') + 1)..])).ToList();
+    foreach (var m in QualityCompare.Measure(pairs)) Console.WriteLine(QualityTable.Row(m));
+    return 0;
+}
 
 if (Arg("--only") == "import-module")
 {
@@ -35,7 +52,7 @@ if (Arg("--only") == "profile-registration")
 {
     // Times the steps of registering one frame, single-threaded, over the first frames of the preset's data.
     var files = InputScanner.FindFrames(Path.Combine(dataRoot, preset), "*.fit").Take(12).ToList();
-    var pattern = options.Sensor == SampleSensor.Rggb ? TileCompile.Engine.Imaging.BayerPattern.Rggb : (TileCompile.Engine.Imaging.BayerPattern?)null;
+    var pattern = options?.Sensor == SampleSensor.Rggb ? TileCompile.Engine.Imaging.BayerPattern.Rggb : (TileCompile.Engine.Imaging.BayerPattern?)null;
     var steps = new Dictionary<string, double>();
     void Time(string name, Action action)
     {
@@ -83,7 +100,17 @@ if (Arg("--only") == "profile-registration")
 
 var data = Path.Combine(dataRoot, preset);
 var truthPath = Path.Combine(data, SampleTruth.FileName);
-if (!File.Exists(truthPath) || SampleTruth.Load(truthPath).Options != options)
+if (options is null)
+{
+    // Real frames: a folder of links to ../shared/data/real (the frames themselves stay where they are).
+    var shared = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "data", "real", "seestar-s50-m94"));
+    if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
+    Directory.CreateDirectory(data);
+    foreach (var night in realNights)
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(shared, night), "*.fit"))
+            File.CreateSymbolicLink(Path.Combine(data, Path.GetFileName(file)), file);
+}
+else if (!File.Exists(truthPath) || SampleTruth.Load(truthPath).Options != options)
 {
     Console.WriteLine($"generating {options.Frames} frames of {options.Width}x{options.Height} {options.Sensor} in {data} ...");
     var g = Stopwatch.StartNew();
@@ -92,6 +119,10 @@ if (!File.Exists(truthPath) || SampleTruth.Load(truthPath).Options != options)
 }
 var inputs = InputScanner.FindFrames(data, "*.fit");
 var inputBytes = inputs.Sum(f => new FileInfo(f).Length);
+var frameCount = inputs.Count;
+int width, height;
+bool colour;
+using (var first = FitsImage.Open(inputs[0])) (width, height, colour) = (first.Width, first.Height, first.Header.Cards.Any(c => c.Keyword == "BAYERPAT"));
 
 // I/O floor: every frame read and decoded once.
 var floor = Stopwatch.StartNew();
@@ -146,7 +177,7 @@ var importSeconds = ImportModuleSeconds(Path.Combine(repoRoot, "TileCompile.psd1
 
 // Siril's classic register-and-stack on the same frames, when Siril is installed.
 // --no-siril skips it (the long preset's debayered copies alone would need about 24 GB).
-var sirilSeconds = args.Contains("--no-siril") ? null : SirilSeconds(data, options.Sensor == SampleSensor.Rggb, Path.Combine(output, "siril-" + preset));
+var sirilSeconds = args.Contains("--no-siril") ? null : SirilSeconds(data, colour, Path.Combine(output, "siril-" + preset), synthetic: options is not null);
 
 // Listing 1,000 runs: copies of the benchmark run's run.json under fresh ids, listed with a status filter.
 var catalogRoot = Path.Combine(output, "catalog-" + preset);
@@ -164,6 +195,29 @@ listing.Stop();
 Directory.Delete(catalogRoot, recursive: true);
 if (listed != 1000) throw new InvalidOperationException($"listed {listed} of 1000 runs");
 
+// Quality side by side: Siril's stack, ours and the classic clipped mean of our registered frames, measured the same way.
+var stacks = new List<(string, string)>();
+if (sirilSeconds?.Result is { } sirilResult) stacks.Add(("Siril 1.0.6 (winsorized 3/3, addscale)", sirilResult));
+stacks.Add(("TileCompile (defaults)", Path.Combine(outcome.RunDir, "outputs", "stacked.fit")));
+stacks.Add(("classic clipped mean (same registered frames)", Path.Combine(outcome.RunDir, "artifacts", "classic_stack.fit")));
+var quality = QualityCompare.Measure(stacks);
+
+var megapixels = (double)frameCount * width * height / 1e6;
+if (options is null)
+{
+    var realMd = new StringBuilder();
+    realMd.AppendLine(CultureInfo.InvariantCulture, $"### {preset}: {frameCount} frames {width}x{height} (commit {Git("rev-parse --short HEAD")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+    realMd.AppendLine();
+    realMd.AppendLine(QualityTable.Header);
+    foreach (var m in quality) realMd.AppendLine(QualityTable.Row(m));
+    realMd.AppendLine();
+    realMd.AppendLine(CultureInfo.InvariantCulture, $"Wall time: ours {wall.Elapsed.TotalSeconds:0.0} s, Siril {(sirilSeconds is { } rs ? rs.Seconds.ToString("0.0", CultureInfo.InvariantCulture) + $" s ({rs.Stacked} frames stacked)" : "not run")}.");
+    Directory.CreateDirectory(output);
+    File.WriteAllText(Path.Combine(output, preset + ".md"), realMd.ToString());
+    Console.WriteLine(realMd.ToString());
+    return 0;
+}
+
 // Registration against the generator's truth: RMS over a grid across the frame of |true − recovered| position.
 var truthRecord = SampleTruth.Load(truthPath);
 var registration = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "registration.json"))).RootElement;
@@ -180,7 +234,6 @@ foreach (var frame in registration.GetProperty("frames").EnumerateArray())
 }
 
 var validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "validation.json"))).RootElement;
-var megapixels = (double)options.Frames * options.Width * options.Height / 1e6;
 var result = new
 {
     preset,
@@ -208,7 +261,8 @@ var result = new
     registration_error_mean_px = registrationErrors.Average(),
     registration_error_max_px = registrationErrors.Max(),
     image_aligned_frames = imageAligned,
-    hfd_improvement_percent = validation.GetProperty("hfd_improvement_percent").GetDouble(),
+    fwhm_improvement_vs_classic_percent = validation.GetProperty("fwhm_improvement_percent").GetDouble(),
+    aperture_snr_ratio_vs_classic = validation.GetProperty("aperture_snr_ratio").GetDouble(),
     background_noise_ratio = validation.GetProperty("background_noise_ratio").GetDouble(),
     phases = phases.Values.OrderBy(p => p.Phase).Select(p => new
     {
@@ -239,8 +293,11 @@ md.AppendLine(CultureInfo.InvariantCulture, $"I/O floor (read every frame once):
     $"listing 1,000 runs: {result.list_1000_runs_s:0.000} s · " +
     $"Import-Module: {(importSeconds is { } im ? im.ToString("0.00", CultureInfo.InvariantCulture) + " s" : "n/a")} · " +
     $"Siril convert+register+stack: {(sirilSeconds is { } si ? $"{si.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({si.Stacked} of {options.Frames} frames stacked)" : "not run")} · " +
-    $"HFD vs plain mean: {result.hfd_improvement_percent:+0.0;-0.0;0.0} % · noise ratio {result.background_noise_ratio:0.00} · " +
+    $"FWHM vs classic clipped mean: {result.fwhm_improvement_vs_classic_percent:+0.0;-0.0;0.0} % · aperture SNR ratio {result.aperture_snr_ratio_vs_classic:0.000} · noise ratio {result.background_noise_ratio:0.00} · " +
     $"registration vs truth: mean {result.registration_error_mean_px:0.000} px, max {result.registration_error_max_px:0.000} px over {result.registered_frames} frames ({result.image_aligned_frames} image-aligned)");
+md.AppendLine();
+md.AppendLine(QualityTable.Header);
+foreach (var m in quality) md.AppendLine(QualityTable.Row(m));
 File.WriteAllText(stem + ".md", md.ToString());
 Console.WriteLine(md.ToString());
 return 0;
@@ -277,7 +334,7 @@ static double? ImportModuleSeconds(string manifest)
 }
 
 // Siril (siril-cli) with a script of the classic workflow: convert, register (global star alignment), sigma-clipped stack.
-static (double Seconds, int Stacked)? SirilSeconds(string data, bool cfa, string work)
+static (double Seconds, int Stacked, string Result)? SirilSeconds(string data, bool cfa, string work, bool synthetic)
 {
     var cli = new[] { "/usr/bin/siril-cli", "/usr/local/bin/siril-cli" }.FirstOrDefault(File.Exists);
     if (cli is null) return null;
@@ -291,7 +348,7 @@ static (double Seconds, int Stacked)? SirilSeconds(string data, bool cfa, string
         "convert light" + (cfa ? " -debayer" : "") + $" -out={work}",
         $"cd \"{work}\"",
         // Siril's defaults find only a few of the generator's stars; a lower threshold lets it register more frames.
-        "setfindstar 0.3 0.3",
+        synthetic ? "setfindstar 0.3 0.3" : "",
         "register light",
         "stack r_light rej 3 3 -norm=addscale -output_norm -out=result",
         ""));
@@ -306,8 +363,10 @@ static (double Seconds, int Stacked)? SirilSeconds(string data, bool cfa, string
     var seconds = clock.Elapsed.TotalSeconds;
     var stacked = System.Text.RegularExpressions.Regex.Match(log.Result, @"(\d+) images have been stacked");
     File.Copy(Path.Combine(work, "siril.log"), work + ".log", overwrite: true);
+    var result = work + ".fit";
+    if (ok) File.Copy(Directory.EnumerateFiles(work, "result*").First(), result, overwrite: true);
     Directory.Delete(work, recursive: true);
-    return ok ? (seconds, stacked.Success ? int.Parse(stacked.Groups[1].Value, CultureInfo.InvariantCulture) : 0) : null;
+    return ok ? (seconds, stacked.Success ? int.Parse(stacked.Groups[1].Value, CultureInfo.InvariantCulture) : 0, result) : null;
 }
 
 static string Git(string arguments)

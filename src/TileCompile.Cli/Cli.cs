@@ -80,8 +80,9 @@ public static class Cli
         var sensor = new Option<string>("--sensor") { DefaultValueFactory = _ => "mono", Description = "mono or rggb." };
         sensor.AcceptOnlyFromAmong("mono", "rggb");
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Random seed." };
+        var nebulosity = new Option<double>("--nebulosity") { DefaultValueFactory = _ => 0, Description = "Peak brightness (ADU) of nebulosity over the field; 0 for none." };
         var json = JsonOption();
-        var command = new Command("sample", "Generate synthetic light frames with ground truth (truth.json).") { output, frames, width, height, sensor, seed, json };
+        var command = new Command("sample", "Generate synthetic light frames with ground truth (truth.json).") { output, frames, width, height, sensor, seed, nebulosity, json };
         command.SetAction(parse => Guard(parse.GetValue(json), () =>
         {
             var options = new SampleSkyOptions
@@ -91,6 +92,7 @@ public static class Cli
                 Height = parse.GetValue(height),
                 Sensor = parse.GetValue(sensor) == "rggb" ? SampleSensor.Rggb : SampleSensor.Mono,
                 Seed = parse.GetValue(seed),
+                Nebulosity = parse.GetValue(nebulosity),
             };
             var dir = Path.GetFullPath(parse.GetValue(output)!);
             var truth = SampleSkyGenerator.Generate(options, dir);

@@ -262,7 +262,7 @@ public sealed class PipelineRunner
         catch (Exception e)
         {
             status = "error";
-            error = e.Message;
+            error = Cause(e).Message;
             if (running is { } p) EmitEnd(log, p, "error", e);
         }
 
@@ -386,6 +386,7 @@ public sealed class PipelineRunner
             if (facts.TryGetValue(RunModes.UsableFramesFact, out var used) && int.TryParse(used, out var u)) s.FramesUsed = u;
             if (facts.TryGetValue("excluded_frames", out var ex) && int.TryParse(ex, out var x)) s.FramesExcluded = x;
         }
+        s.Validation = state.Manifest(PhaseId.Stacking)?.Facts.GetValueOrDefault("validation");
     }
 
     private static void Retire(RunState state, PhaseId p, int attempt)
@@ -418,8 +419,20 @@ public sealed class PipelineRunner
     private static void EmitEnd(EventLogWriter log, PhaseId p, string status, Exception? e)
     {
         var end = new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p), ["status"] = status };
-        if (e is not null) end["error"] = new JsonObject { ["type"] = e.GetType().Name, ["message"] = e.Message };
+        if (e is not null)
+        {
+            var cause = Cause(e);
+            // The whole exception with every stack trace: what a bug report needs, in the run's own log.
+            end["error"] = new JsonObject { ["type"] = cause.GetType().Name, ["message"] = cause.Message, ["stack_trace"] = e.ToString() };
+        }
         log.Append("phase_end", end);
+    }
+
+    // What went wrong in a parallel loop is the single exception inside the AggregateException, not the wrapper.
+    private static Exception Cause(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
+        return e;
     }
 
     private void CheckInputs(RunState state, ResumePlan plan)

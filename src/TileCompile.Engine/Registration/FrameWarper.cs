@@ -7,7 +7,10 @@ public enum Interpolation
 {
     /// <summary>Bilinear (2×2 taps).</summary>
     Bilinear,
-    /// <summary>Lanczos-3 (6×6 taps), sharper, slight ringing at hard edges.</summary>
+    /// <summary>
+    /// Lanczos-3 (6×6 taps), sharper; clamped to the range of the four nearest source pixels, so the
+    /// kernel's negative lobes cannot dig dark rings beside bright stars.
+    /// </summary>
     Lanczos3,
 }
 
@@ -107,7 +110,8 @@ public static class FrameWarper
                 var r = d.AsSpan(start + k * w, 6);
                 sum += wy[k] * (r[0] * wx[0] + r[1] * wx[1] + r[2] * wx[2] + r[3] * wx[3] + r[4] * wx[4] + r[5] * wx[5]);
             }
-            return sum;
+            var near = iy * w + ix;
+            return Clamp(sum, d[near], d[near + 1], d[near + w], d[near + w + 1]);
         }
         double total = 0;
         for (var k = 0; k < 6; k++)
@@ -122,7 +126,16 @@ public static class FrameWarper
             }
             total += acc * lut[ly + k];
         }
-        return (float)total;
+        int x0 = Math.Clamp(ix, 0, w - 1), x1 = Math.Clamp(ix + 1, 0, w - 1), y0 = Math.Clamp(iy, 0, h - 1) * w, y1 = Math.Clamp(iy + 1, 0, h - 1) * w;
+        return Clamp((float)total, d[y0 + x0], d[y0 + x1], d[y1 + x0], d[y1 + x1]);
+    }
+
+    // Within the range of the four source pixels around the position (NaN stays NaN: no data stays no data).
+    private static float Clamp(float v, float a, float b, float c, float e)
+    {
+        var lo = Math.Min(Math.Min(a, b), Math.Min(c, e));
+        var hi = Math.Max(Math.Max(a, b), Math.Max(c, e));
+        return v < lo ? lo : v > hi ? hi : v;
     }
 
     // Weights of the six taps (offsets -2..3 from floor(x)) for fractional positions 0..1, normalized to sum 1.

@@ -108,7 +108,7 @@ public static class StarDetector
 
     // Kernel taps of a Gaussian with sigma 1 px, and the factor by which it lowers white noise (√Σk² in 2-D).
     private static readonly float[] Kernel = BuildKernel();
-    private static readonly double SmoothedNoiseFactor = Kernel.Sum(k => (double)k * k);
+    internal static readonly double SmoothedNoiseFactor = Kernel.Sum(k => (double)k * k);
 
     private static float[] BuildKernel()
     {
@@ -119,7 +119,7 @@ public static class StarDetector
         return k;
     }
 
-    private static float[] SmoothGaussian(float[] d, int w, int h)
+    internal static float[] SmoothGaussian(float[] d, int w, int h)
     {
         var rows = new float[d.Length];
         var k = Kernel;

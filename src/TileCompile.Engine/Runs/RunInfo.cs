@@ -60,6 +60,8 @@ public sealed record RunSummary
     [JsonPropertyName("frames_used")] public int? FramesUsed { get; set; }
     /// <summary>Frames excluded.</summary>
     [JsonPropertyName("frames_excluded")] public int? FramesExcluded { get; set; }
+    /// <summary>Validation against the classic clipped mean: passed, failed or not measured (null before STACKING).</summary>
+    [JsonPropertyName("validation")] public string? Validation { get; set; }
     /// <summary>Final image, when produced.</summary>
     [JsonPropertyName("output")] public string? Output { get; set; }
     /// <summary>Completed phases (manifests present).</summary>

@@ -61,6 +61,8 @@ public sealed record RunSnapshot
     public int? FramesExcluded { get; init; }
     /// <summary>Final image, when produced.</summary>
     public string? OutputPath { get; init; }
+    /// <summary>Validation of the result against the classic clipped mean: passed, failed or not measured.</summary>
+    public string? Validation { get; init; }
     /// <summary>Number of resumes.</summary>
     public int ResumeCount { get; init; }
     /// <summary>Error message of the failed phase.</summary>

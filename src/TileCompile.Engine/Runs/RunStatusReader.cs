@@ -83,6 +83,7 @@ public static class RunStatusReader
             FramesUsed = info?.Summary.FramesUsed,
             FramesExcluded = info?.Summary.FramesExcluded,
             OutputPath = output,
+            Validation = info?.Summary.Validation,
             ResumeCount = events.Count(e => e.Type == "run_resume"),
             Error = status == RunStatusKind.Failed ? failed?.Message ?? lastEnd?.String("error") : null,
             Phases = phases,

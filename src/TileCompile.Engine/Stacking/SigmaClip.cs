@@ -5,7 +5,11 @@ namespace TileCompile.Engine.Stacking;
 /// <param name="High">Upper threshold in sigmas.</param>
 /// <param name="MaxIterations">Iterations.</param>
 /// <param name="MinFraction">Keep at least this fraction of samples, else fall back to the unclipped mean.</param>
-public sealed record SigmaClipOptions(double Low, double High, int MaxIterations, double MinFraction);
+/// <param name="Winsorized">
+/// Take the spread from winsorized samples (values beyond 1.5σ pulled in to 1.5σ until the spread settles), so
+/// the outliers to be rejected do not inflate the spread they are judged by, and good samples in the tails are kept.
+/// </param>
+public sealed record SigmaClipOptions(double Low, double High, int MaxIterations, double MinFraction, bool Winsorized = false);
 
 /// <summary>Result of combining the samples of one pixel.</summary>
 public enum CombineOutcome
@@ -199,6 +203,7 @@ public static class SigmaClip
                 ss += d * d;
             }
             var sigma = Math.Sqrt(ss / Math.Max(1, count - 1));
+            if (clip.Winsorized) sigma = WinsorizedSigma(v[first..end], centre, sigma);
             if (sigma <= 0) break;
             var lo = centre - clip.Low * sigma;
             var hi = centre + clip.High * sigma;
@@ -213,6 +218,28 @@ public static class SigmaClip
             end = newEnd;
         }
         return (first, end, low, high);
+    }
+
+    // Spread of the samples with those beyond centre ± 1.5σ set to that bound, re-estimated until it
+    // settles; 1.134 makes it unbiased for Gaussian samples (winsorizing at 1.5σ shrinks their spread).
+    private static double WinsorizedSigma(ReadOnlySpan<float> sorted, double centre, double sigma)
+    {
+        for (var iteration = 0; iteration < 10 && sigma > 0; iteration++)
+        {
+            var lo = centre - 1.5 * sigma;
+            var hi = centre + 1.5 * sigma;
+            double ss = 0;
+            foreach (var x in sorted)
+            {
+                var d = Math.Clamp(x, lo, hi) - centre;
+                ss += d * d;
+            }
+            var next = 1.134 * Math.Sqrt(ss / Math.Max(1, sorted.Length - 1));
+            var settled = Math.Abs(next - sigma) <= 5e-4 * sigma;
+            sigma = next;
+            if (settled) break;
+        }
+        return sigma;
     }
 
     // Insertion sort for the few samples of a pixel (several times faster than the general sort there).

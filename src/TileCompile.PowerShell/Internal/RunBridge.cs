@@ -92,6 +92,7 @@ internal static class RunBridge
         FramesUsed = s.FramesUsed,
         FramesExcluded = s.FramesExcluded,
         OutputPath = s.OutputPath,
+        Validation = s.Validation,
         ResumeCount = s.ResumeCount,
         Error = s.Error,
         CompletedPhases = s.Phases.Count > 0 ? s.Phases.Count(p => p.HasManifest) : s.CompletedPhases,

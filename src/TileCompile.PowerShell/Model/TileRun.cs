@@ -71,6 +71,11 @@ public sealed class TileRun
     public int? FramesExcluded { get; init; }
     /// <summary>The final image, when the run completed.</summary>
     public string? OutputPath { get; init; }
+    /// <summary>
+    /// How the result compared with the classic clipped mean of the same frames: passed, failed (worse on
+    /// both FWHM and aperture signal-to-noise; see artifacts/validation.json) or not measured.
+    /// </summary>
+    public string? Validation { get; init; }
     /// <summary>Number of resumes.</summary>
     public int ResumeCount { get; init; }
     /// <summary>Error message of a failed run.</summary>

@@ -45,7 +45,7 @@ public class ConfigCanonicalFormTests
         Assert.NotEqual(baseline.HashOf(stackingKeys), stackChanged.HashOf(stackingKeys));
         Assert.Equal(baseline.HashOf(stackingKeys), threadsChanged.HashOf(stackingKeys));
         var diff = Assert.Single(baseline.Differences(stackChanged));
-        Assert.Equal(("stacking.sigma_clip.sigma_low", "1.8", "2.2"), (diff.Key.Path, diff.Old, diff.New));
+        Assert.Equal(("stacking.sigma_clip.sigma_low", "3.0", "2.2"), (diff.Key.Path, diff.Old, diff.New));
     }
 
     [Fact]

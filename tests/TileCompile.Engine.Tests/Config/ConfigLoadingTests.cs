@@ -15,7 +15,7 @@ public class ConfigLoadingTests
         Assert.Equal(48, c.Get(ConfigKeys.Tile.MinSize));
         Assert.Equal(0.3, c.Get(ConfigKeys.Tile.OverlapFraction));
         Assert.Equal(new IntRange(5, 30), c.Get(ConfigKeys.Synthetic.ClusterCountRange));
-        Assert.Equal(1.8, c.Get(ConfigKeys.Stacking.SigmaLow));
+        Assert.Equal(3.0, c.Get(ConfigKeys.Stacking.SigmaLow));
         Assert.Equal(0.4, c.Get(ConfigKeys.Stacking.MinFraction));
         Assert.Equal(30, c.Get(ConfigKeys.Assumptions.FramesMin));
         Assert.Equal(120, c.Get(ConfigKeys.Assumptions.FramesReducedThreshold));
@@ -39,7 +39,7 @@ public class ConfigLoadingTests
             """);
         Assert.Equal("average", c.Get(ConfigKeys.Stacking.Method));
         Assert.Equal(2.5, c.Get(ConfigKeys.Stacking.SigmaLow));
-        Assert.Equal(1.8, c.Get(ConfigKeys.Stacking.SigmaHigh));
+        Assert.Equal(3.0, c.Get(ConfigKeys.Stacking.SigmaHigh));
         Assert.Equal(new IntRange(3, 12), c.Get(ConfigKeys.Synthetic.ClusterCountRange));
         Assert.Equal(new DoubleRange(-1.5, 1.5), c.Get(ConfigKeys.GlobalMetrics.Clamp));
         Assert.False(c.Get(ConfigKeys.Registration.AllowRotation));

@@ -11,7 +11,9 @@ public sealed class VaryingSeeingFixture : PipelineFixture
     public VaryingSeeingFixture() : base(new SampleSkyOptions
     {
         Width = 384, Height = 320, Frames = 40, Seed = 71, StarDensity = 50, BadFrame = false, ExtendedObject = false,
-    }, "assumptions:\n  frames_min: 5\n  frames_reduced_threshold: 10\n") { }
+    // Pinned to the published quality weighting, which this test's sharpening target was set for; the SNR default
+    // sharpens less (4 % here) and is held to signal-to-noise by the benchmark and DefectRegressionTests instead.
+    }, "assumptions:\n  frames_min: 5\n  frames_reduced_threshold: 10\nlocal_metrics:\n  method: quality\nglobal_metrics:\n  method: quality\n") { }
 }
 
 public class SharpnessTests : IClassFixture<VaryingSeeingFixture>

@@ -88,12 +88,12 @@ public class ResumeTests
         var first = fx.Start();
         var original = File.ReadAllBytes(first.Output!);
         var config = Path.Combine(first.RunDir, "config.yaml");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("sigma_low: 1.8", "sigma_low: 2.5"));
+        File.WriteAllText(config, File.ReadAllText(config).Replace("sigma_low: 3.0", "sigma_low: 2.5"));
 
         fx.NewProcess();
         var plan = fx.Runner.PlanResume(new ResumeRequest { RunDir = first.RunDir });
         var stack = plan.Phases.Single(p => p.Phase == PhaseId.Stacking);
-        Assert.Equal(("config_changed", "stacking.sigma_clip.sigma_low 1.8→2.5"), (stack.Reason, stack.Detail));
+        Assert.Equal(("config_changed", "stacking.sigma_clip.sigma_low 3.0→2.5"), (stack.Reason, stack.Detail));
         Assert.All(plan.Phases.Take(10), p => Assert.Equal(("up_to_date", PhaseAction.Skip), (p.Reason, p.Action)));
 
         var second = fx.Resume(first.RunDir);
@@ -224,7 +224,7 @@ public class ResumeTests
         using var fx = new RunFixture();
         var first = fx.Start();
         var config = Path.Combine(first.RunDir, "config.yaml");
-        File.WriteAllText(config, File.ReadAllText(config).Replace("sigma_low: 1.8", "sigma_low: -4"));
+        File.WriteAllText(config, File.ReadAllText(config).Replace("sigma_low: 3.0", "sigma_low: -4"));
         var e = Assert.Throws<TileRunException>(() => fx.Resume(first.RunDir));
         Assert.Equal(RunErrorIds.ConfigInvalid, e.ErrorId);
         Assert.Contains("stacking.sigma_clip.sigma_low", e.Message);

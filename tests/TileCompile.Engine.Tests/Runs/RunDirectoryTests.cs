@@ -44,7 +44,7 @@ public class RunDirectoryTests
         var outcome = fx.Start();
         var m = PhaseManifest.Load(new RunPaths(outcome.RunDir).Manifest(10))!;
         Assert.Equal("STACKING", m.PhaseName);
-        Assert.Equal("1.8", m.Config["stacking.sigma_clip.sigma_low"]);
+        Assert.Equal("3.0", m.Config["stacking.sigma_clip.sigma_low"]);
         Assert.Single(m.Config);
         var stacked = Assert.Single(m.Artifacts, a => a.Path == "outputs/stacked.fit");
         Assert.Equal(new FileInfo(Path.Combine(outcome.RunDir, "outputs", "stacked.fit")).Length, stacked.Size);

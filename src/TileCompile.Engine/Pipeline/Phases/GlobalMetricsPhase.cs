@@ -1,14 +1,16 @@
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
+using TileCompile.Engine.Metrics;
 using Keys = TileCompile.Engine.Config.ConfigKeys.GlobalMetrics;
 
 namespace TileCompile.Engine.Pipeline.Phases;
 
 /// <summary>
-/// Phase 4: per frame and channel the background B, noise σ and gradient energy E of the normalized
-/// frame; <c>Q = α·(−z(B)) + β·(−z(σ)) + γ·z(E)</c> and <c>G = exp(k·clip(Q))</c>. Frames are
-/// weighted, never dropped.
+/// Phase 4: per frame and channel the background B, noise σ, gradient energy E and transparency s
+/// (star flux relative to the reference) of the normalized frame. Method snr (default):
+/// <c>G ∝ s/σ²</c>; method quality: <c>Q = α·(−z(B)) + β·(−z(σ)) + γ·z(E)</c> and <c>G = exp(k·clip(Q))</c>.
+/// Frames are weighted, never dropped.
 /// </summary>
 public sealed class GlobalMetricsPhase : IPipelinePhase
 {
@@ -21,14 +23,17 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     public const double RelativeFloor = 0.05;
 
     /// <inheritdoc />
-    public int AlgoVersion => 3;
+    public int AlgoVersion => 4;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
-        Keys.WeightBackground, Keys.WeightNoise, Keys.WeightGradient, Keys.Clamp, Keys.AdaptiveWeights, Keys.WeightExponentScale,
+        Keys.Method, Keys.WeightBackground, Keys.WeightNoise, Keys.WeightGradient, Keys.Clamp, Keys.AdaptiveWeights, Keys.WeightExponentScale,
     };
     /// <inheritdoc />
-    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ChannelSplit, PhaseId.Normalization };
+    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization };
+
+    /// <summary>Most reference stars whose fluxes measure a frame's transparency.</summary>
+    private const int TransparencyStars = 300;
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 
@@ -37,20 +42,27 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     {
         var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
         var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
+        var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
         var n = channels.Frames.Count;
         var nc = channels.Channels.Count;
         var noise = new double[n][];
         var energy = new double[n][];
+        var fluxes = new double[n][][];
+        var stars = registration.ReferenceStars.Take(TransparencyStars).Select(s => (s[0], s[1])).ToList();
+        var rawNoise = channels.Frames.Select(f => registration.Frames.FirstOrDefault(r => r.Frame == f.Frame)?.NoiseAdu).ToList();
         var done = 0;
         Parallel.For(0, n, context.ParallelOptions, i =>
         {
             using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[i].Path));
             noise[i] = new double[nc];
             energy[i] = new double[nc];
+            fluxes[i] = new double[nc][];
             for (var c = 0; c < nc; c++)
             {
                 var plane = ImageMetrics.NormalizedPlane(cube, c, norm.Frames[i].Background[c]);
-                noise[i][c] = ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
+                // The frame's own noise before warping, on the normalized scale; runs registered before it was recorded measure the warped plane.
+                noise[i][c] = rawNoise[i] is { } adu && adu.Length == nc ? adu[c] / norm.Frames[i].Background[c] : ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
+                fluxes[i][c] = SnrWeighting.StarFluxes(plane, BackgroundModel.Estimate(plane, 32), stars);
                 energy[i][c] = ImageMetrics.SignalGradientEnergy(ImageMetrics.GradientEnergy(plane, 0, 0, plane.Width, plane.Height, step: 2), noise[i][c]);
             }
             context.Progress(Interlocked.Increment(ref done), n);
@@ -66,8 +78,27 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
             weight[i] = new double[nc];
         }
         var used = new double[3];
+        var referenceIndex = channels.Frames.FindIndex(f => f.Frame == registration.Reference);
+        var transparency = new double[n][];
+        for (var i = 0; i < n; i++)
+        {
+            transparency[i] = new double[nc];
+            for (var c = 0; c < nc; c++) transparency[i][c] = referenceIndex < 0 ? 1 : SnrWeighting.Transparency(fluxes[i][c], fluxes[referenceIndex][c]);
+        }
+        var snr = context.Config.Get(Keys.Method) == "snr";
         for (var c = 0; c < nc; c++)
         {
+            if (snr)
+            {
+                var snrWeights = SnrWeighting.GlobalWeights(Enumerable.Range(0, n).Select(i => transparency[i][c]).ToList(), Enumerable.Range(0, n).Select(i => noise[i][c]).ToList());
+                for (var i = 0; i < n; i++)
+                {
+                    weight[i][c] = snrWeights[i];
+                    // The quality that clustering and reports read: log of the weight, in the same units as exp(Q).
+                    quality[i][c] = Math.Log(Math.Max(snrWeights[i], 1e-12));
+                }
+                continue;
+            }
             // A 5 % difference in background, noise or gradient energy counts as one standard deviation at
             // most: frames that differ by a percent are alike, and weights of e^±3 between them only add noise.
             var zb = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => norm.Frames[i].Background[c]).ToList(), RelativeFloor);
@@ -102,6 +133,7 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
                 Background = norm.Frames[i].Background,
                 Noise = noise[i],
                 GradientEnergy = energy[i],
+                Transparency = transparency[i],
                 Quality = quality[i],
                 Weight = weight[i],
             }).ToList(),

@@ -33,11 +33,11 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.LocalMetrics;
     /// <inheritdoc />
-    public int AlgoVersion => 5;
+    public int AlgoVersion => 6;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
-        Keys.Clamp, Keys.WeightExponentScale, Keys.NoiseBudget, Keys.StarFwhm, Keys.StarRoundness, Keys.StarContrast, Keys.StructureMetric, Keys.StructureBackground,
+        Keys.Method, Keys.FwhmExponent, Keys.Clamp, Keys.WeightExponentScale, Keys.NoiseBudget, Keys.StarFwhm, Keys.StarRoundness, Keys.StarContrast, Keys.StructureMetric, Keys.StructureBackground,
         Config.ConfigKeys.Tile.StarMinCount,
     };
     /// <inheritdoc />
@@ -132,10 +132,23 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         var (wm, wb) = (context.Config.Get(Keys.StructureMetric), context.Config.Get(Keys.StructureBackground));
         var quality = Cube(n, nc, nt);
         var weight = Cube(n, nc, nt);
+        var snr = context.Config.Get(Keys.Method) == "snr";
+        var exponent = context.Config.Get(Keys.FwhmExponent);
         for (var c = 0; c < nc; c++)
         {
             for (var t = 0; t < nt; t++)
             {
+                if (snr)
+                {
+                    var median = isStar[t] ? RobustStats.Median(Enumerable.Range(0, n).Select(f => m1[f][c][t]).ToList()) : double.NaN;
+                    for (var f = 0; f < n; f++)
+                    {
+                        var factor = isStar[t] ? SnrWeighting.SharpnessFactor(m1[f][c][t], median, exponent) : 1;
+                        quality[f][c][t] = Math.Log(factor);
+                        weight[f][c][t] = global.Frames[f].Weight[c] * factor;
+                    }
+                    continue;
+                }
                 // Where all frames are nearly alike in a tile, a difference of a percent must not become several sigmas.
                 var z1 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m1[f][c][t]).ToList(), RelativeFloor);
                 var z2 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m2[f][c][t]).ToList(), RelativeFloor);

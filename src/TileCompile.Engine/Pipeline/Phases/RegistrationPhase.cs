@@ -23,7 +23,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
     /// <inheritdoc />
-    public int AlgoVersion => 3;
+    public int AlgoVersion => 4;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -35,9 +35,14 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public bool ReadsInputFrames => true;
 
-    private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null, bool ImageAligned = false);
+    private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null, bool ImageAligned = false,
+        double[]? NoiseAdu = null);
 
-    private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise);
+    private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise,
+        int[]? Defects = null);
+
+    /// <summary>Most frames sampled (evenly over the session) to find the sensor's hot and cold pixels.</summary>
+    private const int DefectSampleFrames = 16;
 
     /// <inheritdoc />
     public void Run(PhaseContext context)
@@ -63,7 +68,9 @@ public sealed class RegistrationPhase : IPipelinePhase
         var interpolation = context.Config.Get(Keys.Interpolation) == "bilinear" ? Interpolation.Bilinear : Interpolation.Lanczos3;
 
         var reference = Prologue(context, frames, pattern, sigma, saturation);
-        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(frames[reference.Index].Path, pattern, saturation);
+        var defects = reference.Defects ?? Array.Empty<int>();
+        context.SetFact("sensor_defects", defects.Length);
+        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(frames[reference.Index].Path, pattern, saturation, defects);
         var referenceStars = new FrameStars(
             reference.Stars.Select(s => new Star(s[0], s[1], s[2], s[3], s[4], 1, 0)).ToList(),
             reference.FullResolution.Select(s => (s[0], s[1])).ToList(),
@@ -93,7 +100,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             }
             context.CancellationToken.ThrowIfCancellationRequested();
             var result = RegisterFrame(context, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
-                engine, interpolation, out var artifacts);
+                engine, interpolation, defects, out var artifacts);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
             PipelineRunner.Fault($"phase1:frame{i}");
             results[i] = result;
@@ -123,6 +130,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 Output = results[i]!.Output,
                 Method = results[i]!.Method,
                 ImageAligned = results[i]!.Status == "ok" ? results[i]!.ImageAligned : null,
+                NoiseAdu = results[i]!.NoiseAdu,
             }).ToList(),
         };
         context.WriteJson(ReportJson, report);
@@ -169,17 +177,33 @@ public sealed class RegistrationPhase : IPipelinePhase
         var choice = new ReferenceChoice(index, frames[index].File,
             stars.Stars.Select(s => new[] { s.X, s.Y, s.Flux, s.Peak, s.Fwhm }).ToList(),
             stars.FullResolution.Select(s => new[] { s.X, s.Y }).ToList(),
-            stars.MedianFwhm, stars.Background, stars.Noise);
+            stars.MedianFwhm, stars.Background, stars.Noise,
+            FindDefects(context, frames, pattern is not null, stars.FullResolution));
         var artifact = context.WriteJson(ReferenceJson, choice);
         context.Frames.Record(PrologueRecord, new[] { artifact }, JsonSerializer.Serialize(choice, PhaseContext.JsonFormat));
         return choice;
     }
 
+    // Sensor pixels that deviate in most of the sampled frames, away from the reference's stars.
+    private static int[] FindDefects(PhaseContext context, List<ScanReport.Frame> frames, bool mosaic, IReadOnlyList<(double X, double Y)> stars)
+    {
+        var count = Math.Min(frames.Count, DefectSampleFrames);
+        var sampled = new ImagePlane[count];
+        Parallel.For(0, count, context.ParallelOptions, k =>
+        {
+            using var image = FitsImage.Open(frames[(int)((long)k * frames.Count / count)].Path);
+            sampled[k] = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+        });
+        return SensorDefects.Find(sampled, mosaic, stars);
+    }
+
     // The reference's correlation image is rebuilt from its file (cheap, deterministic) rather than stored.
-    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(string path, BayerPattern? pattern, double saturation)
+    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(string path, BayerPattern? pattern, double saturation,
+        IReadOnlyList<int> defects)
     {
         using var image = FitsImage.Open(path);
         var raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+        SensorDefects.Repair(raw, defects, pattern is not null);
         var (correlation, alignment) = FrameRegistrar.MatchingImages(raw, pattern, saturation);
         return (correlation, alignment, raw.Width, raw.Height);
     }
@@ -194,7 +218,7 @@ public sealed class RegistrationPhase : IPipelinePhase
 
     private static FrameResult RegisterFrame(PhaseContext context, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
         MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, RegistrationEngine engine, Interpolation interpolation,
-        out IReadOnlyList<Runs.ArtifactRecord> artifacts)
+        IReadOnlyList<int> defects, out IReadOnlyList<Runs.ArtifactRecord> artifacts)
     {
         artifacts = Array.Empty<Runs.ArtifactRecord>();
         ImagePlane raw;
@@ -209,6 +233,11 @@ public sealed class RegistrationPhase : IPipelinePhase
         {
             return new FrameResult("excluded", "unreadable: " + e.Reason, null, null, null, 0, null, null);
         }
+        // Sensor defects and pixels without data (NaN, ±Inf) are filled from their own colour's neighbours before
+        // anything looks at the frame; the holes are masked again after warping, so they never contribute.
+        var holes = SensorDefects.Repair(raw, defects, pattern is not null);
+        if (holes.Count > raw.Data.Length / 2)
+            return new FrameResult("excluded", $"{holes.Count} of {raw.Data.Length} pixels have no data (NaN or infinite)", null, null, null, 0, null, null);
 
         var stars = FrameRegistrar.Stars(raw, pattern, sigma, saturation);
         AffineTransform transform;
@@ -236,6 +265,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         }
 
         var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
+        SensorDefects.MaskHoles(warped, holes, transform, pattern is not null);
         header.Set("TC-REF", referenceName, "reference frame of the registration");
         header.Set("TC-REGA", transform.A, "reference->frame matrix a");
         header.Set("TC-REGB", transform.B, "reference->frame matrix b");
@@ -249,6 +279,16 @@ public sealed class RegistrationPhase : IPipelinePhase
         var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, warped.Data, warped.Width, warped.Height, header: header));
         artifacts = new[] { record };
         return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
-            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned);
+            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, RawNoise(raw, pattern));
+    }
+
+    // Pixel noise per channel (R, G, B or L) of the frame as read: after warping, interpolation smooths each frame's
+    // noise by an amount that depends on its sub-pixel shift, so noise measured there would favour half-pixel shifts.
+    private static double[] RawNoise(ImagePlane raw, BayerPattern? pattern)
+    {
+        if (pattern is not { } p) return new[] { ImageMetrics.Noise(raw, 0, 0, raw.Width, raw.Height) };
+        return new[] { ChannelSplitPhase.Offset(p, CfaColor.Red), ChannelSplitPhase.GreenOffsets(p)[0], ChannelSplitPhase.Offset(p, CfaColor.Blue) }
+            .Select(o => raw.SubPlane(o.X, o.Y))
+            .Select(s => Math.Round(ImageMetrics.Noise(s, 0, 0, s.Width, s.Height), 6)).ToArray();
     }
 }

@@ -42,6 +42,8 @@ public sealed record RegisteredFrame
     public string? Method { get; init; }
     /// <summary>Whether the transform was then refined by aligning the images themselves (nebulous fields); null when excluded.</summary>
     public bool? ImageAligned { get; init; }
+    /// <summary>Pixel noise per channel of the frame as read, before warping (ADU).</summary>
+    public double[]? NoiseAdu { get; init; }
 }
 
 /// <summary>artifacts/channels.json: channel layout and the per-frame channel cubes.</summary>
@@ -112,9 +114,11 @@ public sealed record FrameGlobalMetrics
     public required double[] Noise { get; init; }
     /// <summary>Gradient energy E of the normalized frame.</summary>
     public required double[] GradientEnergy { get; init; }
-    /// <summary>Quality Q.</summary>
+    /// <summary>Star flux relative to the reference frame (median over the reference's stars).</summary>
+    public double[]? Transparency { get; init; }
+    /// <summary>Quality Q (method snr: the log of the weight).</summary>
     public required double[] Quality { get; init; }
-    /// <summary>Global weight G = exp(k · clip(Q)).</summary>
+    /// <summary>Global weight: s/σ² (method snr, median 1) or exp(k · clip(Q)).</summary>
     public required double[] Weight { get; init; }
 }
 

@@ -27,7 +27,7 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.TileReconstruction;
     /// <inheritdoc />
-    public int AlgoVersion => 2;
+    public int AlgoVersion => 3;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -41,7 +41,8 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     /// <summary>Rejection settings from the configuration (null for method 'average').</summary>
     internal static SigmaClipOptions? ClipOptions(ConfigView config) =>
         config.Get(Clip.Method) == "average" ? null
-            : new SigmaClipOptions(config.Get(Clip.SigmaLow), config.Get(Clip.SigmaHigh), config.Get(Clip.MaxIters), config.Get(Clip.MinFraction));
+            : new SigmaClipOptions(config.Get(Clip.SigmaLow), config.Get(Clip.SigmaHigh), config.Get(Clip.MaxIters), config.Get(Clip.MinFraction),
+                Winsorized: config.Get(Clip.Method) == "winsorized");
 
     /// <inheritdoc />
     public void Run(PhaseContext context)
