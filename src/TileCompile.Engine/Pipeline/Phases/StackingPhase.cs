@@ -112,8 +112,10 @@ public sealed class StackingPhase : IPipelinePhase
             context.Warn("uncovered_pixels", $"{filled} output pixels had no data from any frame (edges left uncovered by drift or rotation); they were set to the background level");
         // The classic stack of the same registered frames, through the same output step: what validation measures against.
         var (classicOutput, _, _, _, _) = ToOutput(classic, scales, w, h, area, channels.BayerPattern);
+        // The output's planes, split once for both validation and the preview.
+        var outputPlanes = new OutputImage(output, outWidth, outHeight, outPlanes).PlaneList();
         var validation = Validate(context, channels, grid, global, planes, classic, mode,
-            new OutputImage(output, outWidth, outHeight, outPlanes), new OutputImage(classicOutput, outWidth, outHeight, outPlanes));
+            outputPlanes, new OutputImage(classicOutput, outWidth, outHeight, outPlanes));
 
         var header = OutputHeader(context, registration, channels, used, mode);
         context.WriteArtifact(StackedFit, s => FitsWriter.WriteFloat32(s, output, outWidth, outHeight, outPlanes, header));
@@ -121,8 +123,7 @@ public sealed class StackingPhase : IPipelinePhase
         context.WriteArtifact(ClassicFit, s => FitsWriter.WriteFloat32(s, classicOutput, outWidth, outHeight, outPlanes, header), consumed: false);
         if (context.Config.Get(Config.ConfigKeys.Output.PngPreview))
         {
-            var planeList = Enumerable.Range(0, outPlanes).Select(p => output.AsSpan(p * outWidth * outHeight, outWidth * outHeight).ToArray()).ToList();
-            var bytes = PreviewStretch.ToBytes(planeList, outWidth, outHeight, 1200, out var pw, out var ph);
+            var bytes = PreviewStretch.ToBytes(outputPlanes, outWidth, outHeight, 1200, out var pw, out var ph);
             context.WriteArtifact("artifacts/preview.png", s => PngWriter.Write(s, pw, ph, outPlanes == 3, bytes), consumed: false);
         }
         context.WriteJson("artifacts/validation.json", validation, consumed: false);
@@ -147,9 +148,9 @@ public sealed class StackingPhase : IPipelinePhase
     // Honest validation: the result against the classic clipped mean of the same registered frames, both
     // measured the same way on the output images (Moffat FWHM, aperture signal-to-noise of the same stars).
     private static object Validate(PhaseContext context, ChannelReport channels, TileGridReport grid, GlobalMetricsReport global,
-        List<float[]> planes, List<float[]> classic, RunMode mode, OutputImage result, OutputImage reference)
+        List<float[]> planes, List<float[]> classic, RunMode mode, List<float[]> result, OutputImage reference)
     {
-        var ours = StackQuality.Analyse(result.PlaneList(), result.Width, result.Height);
+        var ours = StackQuality.Analyse(result, reference.Width, reference.Height);
         var theirs = StackQuality.Analyse(reference.PlaneList(), reference.Width, reference.Height);
         var stars = StackQuality.PhotometryStars(theirs);
         var q = StackQuality.Measure(ours, stars);
