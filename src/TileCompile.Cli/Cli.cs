@@ -77,8 +77,8 @@ public static class Cli
         var frames = new Option<int>("--frames") { DefaultValueFactory = _ => 40, Description = "Number of frames." };
         var width = new Option<int>("--width") { DefaultValueFactory = _ => 512, Description = "Frame width (px)." };
         var height = new Option<int>("--height") { DefaultValueFactory = _ => 384, Description = "Frame height (px)." };
-        var sensor = new Option<string>("--sensor") { DefaultValueFactory = _ => "mono", Description = "mono or rggb." };
-        sensor.AcceptOnlyFromAmong("mono", "rggb");
+        var sensor = new Option<string>("--sensor") { DefaultValueFactory = _ => "mono", Description = "mono, or the Bayer layout of colour frames: rggb, bggr, grbg or gbrg." };
+        sensor.AcceptOnlyFromAmong("mono", "rggb", "bggr", "grbg", "gbrg");
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Random seed." };
         var nebulosity = new Option<double>("--nebulosity") { DefaultValueFactory = _ => 0, Description = "Peak brightness (ADU) of nebulosity over the field; 0 for none." };
         var json = JsonOption();
@@ -90,7 +90,8 @@ public static class Cli
                 Frames = parse.GetValue(frames),
                 Width = parse.GetValue(width),
                 Height = parse.GetValue(height),
-                Sensor = parse.GetValue(sensor) == "rggb" ? SampleSensor.Rggb : SampleSensor.Mono,
+                Sensor = parse.GetValue(sensor) == "mono" ? SampleSensor.Mono : SampleSensor.Rggb,
+                CfaPattern = parse.GetValue(sensor) == "mono" ? "RGGB" : parse.GetValue(sensor)!.ToUpperInvariant(),
                 Seed = parse.GetValue(seed),
                 Nebulosity = parse.GetValue(nebulosity),
             };

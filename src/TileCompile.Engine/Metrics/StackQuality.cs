@@ -12,7 +12,7 @@ namespace TileCompile.Engine.Metrics;
 /// <param name="PixelNoise">Robust per-pixel noise of the background.</param>
 /// <param name="StarsAt5Sigma">Stars detected at 5σ of the matched-filtered image.</param>
 /// <param name="DarkestRingSigma">The darkest pixel 2.5–9 px from the brightest stars, in pixel-noise sigmas below the local sky.</param>
-/// <param name="HotResidue">Pixels (or 1-px wide tracks) standing more than 8σ above their neighbourhood, summed over the planes.</param>
+/// <param name="HotResidue">Pixels (or 1-px wide tracks) standing more than 8σ above their neighbourhood, away from detected stars, summed over the planes.</param>
 /// <param name="ColdResidue">The same below.</param>
 public sealed record QualityFigures(double FwhmPx, int FwhmStars, double ApertureSnr, int SnrStars, double ApertureNoise, double PixelNoise,
     int StarsAt5Sigma, double DarkestRingSigma, int HotResidue, int ColdResidue);
@@ -51,6 +51,7 @@ public static class StackQuality
     private const double SkyOuter = 14;
     private const int Margin = 20;
     private const double IsolationPx = 12;
+    private const double StarGuardPx = 2.5;
 
     /// <summary>Prepares an image of one or more planes of <paramref name="width"/>×<paramref name="height"/>.</summary>
     public static StackField Analyse(IReadOnlyList<float[]> planes, int width, int height)
@@ -203,6 +204,16 @@ public static class StackQuality
         var h = field.Luminance.Height;
         int hot = 0, cold = 0;
         Span<float> ring = stackalloc float[8];
+        // A sharp star core sampled between two rows is a 1-px wide, 2-px tall peak: the star detector
+        // has found it (it rejects one-pixel spikes), so its neighbourhood is not searched for defects.
+        var star = new bool[w * h];
+        foreach (var s in field.Stars)
+        {
+            var r = StarGuardPx;
+            for (var y = Math.Max(0, (int)Math.Floor(s.Y - r)); y <= Math.Min(h - 1, (int)Math.Ceiling(s.Y + r)); y++)
+            for (var x = Math.Max(0, (int)Math.Floor(s.X - r)); x <= Math.Min(w - 1, (int)Math.Ceiling(s.X + r)); x++)
+                if ((x - s.X) * (x - s.X) + (y - s.Y) * (y - s.Y) <= r * r) star[y * w + x] = true;
+        }
         foreach (var plane in field.Planes)
         {
             var sigma = HotPixelFilter.PixelNoise(new ImagePlane(w, h, plane));
@@ -213,7 +224,7 @@ public static class StackQuality
                 {
                     var i = y * w + x;
                     var v = plane[i];
-                    if (!float.IsFinite(v)) continue;
+                    if (!float.IsFinite(v) || star[i]) continue;
                     ring[0] = plane[i - w - 1]; ring[1] = plane[i - w]; ring[2] = plane[i - w + 1]; ring[3] = plane[i - 1];
                     ring[4] = plane[i + 1]; ring[5] = plane[i + w - 1]; ring[6] = plane[i + w]; ring[7] = plane[i + w + 1];
                     var finite = true;

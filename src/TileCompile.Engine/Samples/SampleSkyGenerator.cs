@@ -139,7 +139,7 @@ public static class SampleSkyGenerator
         {
             Nebula = o.Nebulosity > 0 ? PlanNebula(o, cx, cy) : null,
             Options = o,
-            BayerPattern = o.Sensor == SampleSensor.Rggb ? "RGGB" : null,
+            BayerPattern = o.Sensor == SampleSensor.Rggb ? BayerPattern.Parse(o.CfaPattern).ToString() : null,
             Stars = stars,
             Frames = frames,
             HotPixels = hot,
@@ -168,7 +168,7 @@ public static class SampleSkyGenerator
         var frame = truth.Frames[index];
         var w = o.Width;
         var h = o.Height;
-        var cfa = o.Sensor == SampleSensor.Rggb ? BayerPattern.Rggb : (BayerPattern?)null;
+        var cfa = truth.BayerPattern is { } layout ? BayerPattern.Parse(layout) : (BayerPattern?)null;
         var image = new float[w * h];
         double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
         var skyColour = new[] { 0.85f, 1f, 0.75f };

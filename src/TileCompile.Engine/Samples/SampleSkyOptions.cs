@@ -5,7 +5,7 @@ public enum SampleSensor
 {
     /// <summary>Monochrome.</summary>
     Mono,
-    /// <summary>One-shot colour with an RGGB Bayer matrix.</summary>
+    /// <summary>One-shot colour with a Bayer matrix (RGGB unless <see cref="SampleSkyOptions.CfaPattern"/> says otherwise).</summary>
     Rggb,
 }
 
@@ -24,6 +24,8 @@ public sealed record SampleSkyOptions
     public int Frames { get; init; } = 40;
     /// <summary>Mono or RGGB.</summary>
     public SampleSensor Sensor { get; init; } = SampleSensor.Mono;
+    /// <summary>Bayer layout of colour frames (RGGB, BGGR, GRBG or GBRG), written as BAYERPAT; ignored for mono.</summary>
+    public string CfaPattern { get; init; } = "RGGB";
     /// <summary>Seed: same seed and options ⇒ identical files.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Stars per 10,000 pixels of sky.</summary>
@@ -74,6 +76,8 @@ public sealed record SampleSkyOptions
         if (Height is < 64 or > 16384) throw new ArgumentException($"Height {Height} must be between 64 and 16384");
         if (Frames is < 1 or > 100000) throw new ArgumentException($"Frames {Frames} must be between 1 and 100000");
         if (Sensor == SampleSensor.Rggb && (Width % 2 != 0 || Height % 2 != 0)) throw new ArgumentException("RGGB frames need an even width and height");
+        if (Sensor == SampleSensor.Rggb && !Imaging.BayerPattern.TryParse(CfaPattern, out _))
+            throw new ArgumentException($"CfaPattern '{CfaPattern}' must be one of {string.Join(", ", Imaging.BayerPattern.Names)}");
         if (StarDensity is < 0 or > 1000) throw new ArgumentException($"StarDensity {StarDensity} must be between 0 and 1000");
         if (SeeingFwhm is < 0.8 or > 30) throw new ArgumentException($"SeeingFwhm {SeeingFwhm} must be between 0.8 and 30 pixels");
         if (ExposureSeconds <= 0) throw new ArgumentException("ExposureSeconds must be positive");

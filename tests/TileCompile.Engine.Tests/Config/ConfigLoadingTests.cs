@@ -39,7 +39,7 @@ public class ConfigLoadingTests
             """);
         Assert.Equal("average", c.Get(ConfigKeys.Stacking.Method));
         Assert.Equal(2.5, c.Get(ConfigKeys.Stacking.SigmaLow));
-        Assert.Equal(3.0, c.Get(ConfigKeys.Stacking.SigmaHigh));
+        Assert.Equal(4.0, c.Get(ConfigKeys.Stacking.SigmaHigh));
         Assert.Equal(new IntRange(3, 12), c.Get(ConfigKeys.Synthetic.ClusterCountRange));
         Assert.Equal(new DoubleRange(-1.5, 1.5), c.Get(ConfigKeys.GlobalMetrics.Clamp));
         Assert.False(c.Get(ConfigKeys.Registration.AllowRotation));

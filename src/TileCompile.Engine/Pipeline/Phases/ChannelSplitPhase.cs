@@ -6,7 +6,9 @@ namespace TileCompile.Engine.Pipeline.Phases;
 
 /// <summary>
 /// Phase 2: splits each registered frame into channels: L for mono; R, G (mean of both greens) and
-/// B half-resolution planes for CFA data. Writes one cube per frame under <c>work/channels/</c>.
+/// B half-resolution planes for CFA data warped per sub-plane. Writes one cube per frame under
+/// <c>work/channels/</c>. Colour frames debayered before warping are R, G, B cubes already; their
+/// registered files are the channel cubes, not copied.
 /// </summary>
 public sealed class ChannelSplitPhase : IPipelinePhase
 {
@@ -37,12 +39,18 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             fullWidth = first.Width;
             fullHeight = first.Height;
         }
-        var width = pattern is null ? fullWidth : fullWidth / 2;
-        var height = pattern is null ? fullHeight : fullHeight / 2;
+        var half = pattern is not null && !registration.Debayered;
+        var width = half ? fullWidth / 2 : fullWidth;
+        var height = half ? fullHeight / 2 : fullHeight;
         var outputs = new string[frames.Count];
         var done = 0;
         Parallel.For(0, frames.Count, context.ParallelOptions, i =>
         {
+            if (registration.Debayered)
+            {
+                outputs[i] = frames[i].Output!;
+                return;
+            }
             var relative = "work/channels/" + Path.GetFileNameWithoutExtension(frames[i].Frame) + ".fit";
             outputs[i] = relative;
             if (context.Frames.Completed(i) is { } kept)
@@ -92,6 +100,7 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             FullWidth = fullWidth,
             FullHeight = fullHeight,
             BayerPattern = pattern?.ToString(),
+            Debayered = registration.Debayered,
             Frames = frames.Select((f, i) => new ChannelFrame { Frame = f.Frame, Path = outputs[i] }).ToList(),
         });
     }

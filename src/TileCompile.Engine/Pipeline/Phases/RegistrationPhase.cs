@@ -23,12 +23,12 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
     /// <inheritdoc />
-    public int AlgoVersion => 4;
+    public int AlgoVersion => 5;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
         Keys.Engine, Keys.Transform, Keys.AllowRotation, Keys.StarTopK, Keys.StarMinInliers, Keys.StarInlierTolPx,
-        Keys.MaxRmsPx, Keys.DetectionSigma, Keys.ReferenceFrame, Keys.Interpolation,
+        Keys.MaxRmsPx, Keys.DetectionSigma, Keys.ReferenceFrame, Keys.Interpolation, Keys.Debayer,
     };
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ScanInput };
@@ -66,6 +66,18 @@ public sealed class RegistrationPhase : IPipelinePhase
         var minInliers = context.Config.Get(Keys.StarMinInliers);
         var maxRms = context.Config.Get(Keys.MaxRmsPx);
         var interpolation = context.Config.Get(Keys.Interpolation) == "bilinear" ? Interpolation.Bilinear : Interpolation.Lanczos3;
+        var debayer = !cfa ? (DemosaicMethod?)null : context.Config.Get(Keys.Debayer) switch
+        {
+            "gradient_corrected" => DemosaicMethod.GradientCorrected,
+            "bilinear" => DemosaicMethod.Bilinear,
+            _ => null,
+        };
+        if (cfa)
+            context.SetFact("colour_path", debayer is not null
+                ? $"debayered at full resolution ({context.Config.Get(Keys.Debayer)}) before warping, so each star keeps every photosite"
+                : "half-resolution R, G, B planes warped on their own grids (registration.debayer: half_resolution)");
+        // Channel planes of debayered frames are frame pixels; half-resolution CFA planes are proxy (superpixel) pixels.
+        var planeScale = debayer is null ? 1.0 : 2.0;
 
         var reference = Prologue(context, frames, pattern, sigma, saturation);
         var defects = reference.Defects ?? Array.Empty<int>();
@@ -100,7 +112,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             }
             context.CancellationToken.ThrowIfCancellationRequested();
             var result = RegisterFrame(context, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
-                engine, interpolation, defects, out var artifacts);
+                engine, interpolation, debayer, defects, out var artifacts);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
             PipelineRunner.Fault($"phase1:frame{i}");
             results[i] = result;
@@ -115,8 +127,11 @@ public sealed class RegistrationPhase : IPipelinePhase
             Reference = reference.Frame,
             Cfa = cfa,
             BayerPattern = pattern?.ToString(),
-            SeeingFwhm = RobustStats.Median(results.Where(r => r!.FwhmPx is > 0).Select(r => r!.FwhmPx!.Value).ToList()),
-            ReferenceStars = reference.Stars.Select(s => new[] { s[0], s[1], s[2] }).ToList(),
+            Debayered = debayer is not null,
+            SeeingFwhm = planeScale * RobustStats.Median(results.Where(r => r!.FwhmPx is > 0).Select(r => r!.FwhmPx!.Value).ToList()),
+            ReferenceStars = debayer is null
+                ? reference.Stars.Select(s => new[] { s[0], s[1], s[2] }).ToList()
+                : reference.Stars.Select((s, k) => new[] { reference.FullResolution[k][0], reference.FullResolution[k][1], s[2] }).ToList(),
             Frames = frames.Select((f, i) => new RegisteredFrame
             {
                 Frame = f.File,
@@ -126,7 +141,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 RmsPx = results[i]!.RmsPx,
                 Inliers = results[i]!.Inliers,
                 Stars = results[i]!.Stars,
-                FwhmPx = results[i]!.FwhmPx,
+                FwhmPx = results[i]!.FwhmPx * planeScale,
                 Output = results[i]!.Output,
                 Method = results[i]!.Method,
                 ImageAligned = results[i]!.Status == "ok" ? results[i]!.ImageAligned : null,
@@ -218,7 +233,7 @@ public sealed class RegistrationPhase : IPipelinePhase
 
     private static FrameResult RegisterFrame(PhaseContext context, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
         MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, RegistrationEngine engine, Interpolation interpolation,
-        IReadOnlyList<int> defects, out IReadOnlyList<Runs.ArtifactRecord> artifacts)
+        DemosaicMethod? debayer, IReadOnlyList<int> defects, out IReadOnlyList<Runs.ArtifactRecord> artifacts)
     {
         artifacts = Array.Empty<Runs.ArtifactRecord>();
         ImagePlane raw;
@@ -264,8 +279,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             imageAligned = outcome.ImageAligned;
         }
 
-        var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
-        SensorDefects.MaskHoles(warped, holes, transform, pattern is not null);
+        var (pixels, planes) = Warp(raw, pattern, debayer, transform, interpolation, holes);
         header.Set("TC-REF", referenceName, "reference frame of the registration");
         header.Set("TC-REGA", transform.A, "reference->frame matrix a");
         header.Set("TC-REGB", transform.B, "reference->frame matrix b");
@@ -276,10 +290,39 @@ public sealed class RegistrationPhase : IPipelinePhase
         header.Set("TC-REGRM", Math.Round(rms, 4), "registration RMS residual [px]");
         header.Set("TC-REGIN", (long)inliers, "matched stars");
         var relative = "outputs/registered/" + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
-        var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, warped.Data, warped.Width, warped.Height, header: header));
+        if (planes == 3)
+        {
+            foreach (var key in new[] { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" }) header.Remove(key);
+            header.Set("TC-CHAN", "R,G,B", "planes of this cube");
+            header.Set("TC-DEBAY", debayer!.Value.ToString(), "debayered at full resolution before warping");
+        }
+        var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, pixels, raw.Width, raw.Height, planes, header));
         artifacts = new[] { record };
         return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
             stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, RawNoise(raw, pattern));
+    }
+
+    // A mosaic is warped per Bayer sub-plane (half resolution) or, debayered first, per full-resolution colour
+    // plane; holes (repaired before) become no-data again where they land on the reference grid.
+    private static (float[] Pixels, int Planes) Warp(ImagePlane raw, BayerPattern? pattern, DemosaicMethod? debayer, AffineTransform transform,
+        Interpolation interpolation, IReadOnlyList<int> holes)
+    {
+        if (pattern is not { } p || debayer is not { } method)
+        {
+            var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
+            SensorDefects.MaskHoles(warped, holes, transform, pattern is not null);
+            return (warped.Data, 1);
+        }
+        var colour = Demosaic.ToRgb(raw, p, method);
+        var n = raw.Width * raw.Height;
+        var cube = new float[3 * n];
+        for (var c = 0; c < 3; c++)
+        {
+            var warped = FrameWarper.Warp(colour[c], transform, interpolation, cfa: false);
+            SensorDefects.MaskHoles(warped, holes, transform, mosaic: false);
+            warped.Data.CopyTo(cube, c * n);
+        }
+        return (cube, 3);
     }
 
     // Pixel noise per channel (R, G, B or L) of the frame as read: after warping, interpolation smooths each frame's

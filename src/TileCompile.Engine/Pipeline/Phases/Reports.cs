@@ -9,6 +9,11 @@ public sealed record RegistrationReport
     public bool Cfa { get; init; }
     /// <summary>Bayer pattern of the stored pixels, for CFA data.</summary>
     public string? BayerPattern { get; init; }
+    /// <summary>
+    /// True when colour frames were debayered at full resolution before warping: the registered frames
+    /// are then R, G, B cubes at the frames' size, and channel-plane pixels are frame pixels.
+    /// </summary>
+    public bool Debayered { get; init; }
     /// <summary>Median star FWHM of each frame in channel-plane pixels.</summary>
     public double SeeingFwhm { get; init; }
     /// <summary>Reference stars in channel-plane pixels (x, y, flux), brightest first.</summary>
@@ -59,8 +64,10 @@ public sealed record ChannelReport
     public int FullWidth { get; init; }
     /// <summary>Full-resolution height of the frames.</summary>
     public int FullHeight { get; init; }
-    /// <summary>Bayer pattern of CFA input (channel planes are half resolution), else null.</summary>
+    /// <summary>Bayer pattern of CFA input, else null.</summary>
     public string? BayerPattern { get; init; }
+    /// <summary>True when the colour planes are full resolution (debayered before warping), false when CFA planes are half resolution.</summary>
+    public bool Debayered { get; init; }
     /// <summary>Frames (file names) with their channel cubes (run-relative), in order.</summary>
     public required List<ChannelFrame> Frames { get; init; }
 }

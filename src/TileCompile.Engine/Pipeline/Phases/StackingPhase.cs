@@ -107,11 +107,11 @@ public sealed class StackingPhase : IPipelinePhase
         var scales = Enumerable.Range(0, planes.Count).Select(c =>
             refIndex >= 0 ? norm.Frames[refIndex].Background[c] : RobustStats.Median(norm.Frames.Select(f => f.Background[c]).ToList())).ToArray();
         var area = context.Config.Get(Config.ConfigKeys.Output.CropToCommonArea) ? CommonArea(planes, w, h) : (0, 0, w, h);
-        var (output, outWidth, outHeight, outPlanes, filled) = ToOutput(planes, scales, w, h, area, channels.BayerPattern);
+        var (output, outWidth, outHeight, outPlanes, filled) = ToOutput(planes, scales, w, h, area, channels.Debayered ? null : channels.BayerPattern);
         if (filled > 0)
             context.Warn("uncovered_pixels", $"{filled} output pixels had no data from any frame (edges left uncovered by drift or rotation); they were set to the background level");
         // The classic stack of the same registered frames, through the same output step: what validation measures against.
-        var (classicOutput, _, _, _, _) = ToOutput(classic, scales, w, h, area, channels.BayerPattern);
+        var (classicOutput, _, _, _, _) = ToOutput(classic, scales, w, h, area, channels.Debayered ? null : channels.BayerPattern);
         // The output's planes, split once for both validation and the preview.
         var outputPlanes = new OutputImage(output, outWidth, outHeight, outPlanes).PlaneList();
         var validation = Validate(context, channels, grid, global, planes, classic, mode,
@@ -248,7 +248,13 @@ public sealed class StackingPhase : IPipelinePhase
         var (cw, ch) = (area.W, area.H);
         var filled = 0L;
         foreach (var p in planes) filled += FillMissing(p);
-        if (bayerPattern is null) return (planes[0], cw, ch, 1, filled);
+        if (bayerPattern is null)
+        {
+            if (planes.Count == 1) return (planes[0], cw, ch, 1, filled);
+            var cube = new float[cw * ch * planes.Count];
+            for (var c = 0; c < planes.Count; c++) planes[c].CopyTo(cube, c * cw * ch);
+            return (cube, cw, ch, planes.Count, filled);
+        }
         var pattern = BayerPattern.Parse(bayerPattern);
         var full = (Width: cw * 2, Height: ch * 2);
         var output = new float[full.Width * full.Height * 3];
