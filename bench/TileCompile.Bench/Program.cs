@@ -234,6 +234,9 @@ foreach (var frame in registration.GetProperty("frames").EnumerateArray())
 }
 
 var validation = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "validation.json"))).RootElement;
+// Validation writes NaN as a string where a figure could not be measured.
+static double Number(JsonElement e) => e.ValueKind == JsonValueKind.Number ? e.GetDouble()
+    : double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN;
 var result = new
 {
     preset,
@@ -261,9 +264,9 @@ var result = new
     registration_error_mean_px = registrationErrors.Average(),
     registration_error_max_px = registrationErrors.Max(),
     image_aligned_frames = imageAligned,
-    fwhm_improvement_vs_classic_percent = validation.GetProperty("fwhm_improvement_percent").GetDouble(),
-    aperture_snr_ratio_vs_classic = validation.GetProperty("aperture_snr_ratio").GetDouble(),
-    background_noise_ratio = validation.GetProperty("background_noise_ratio").GetDouble(),
+    fwhm_improvement_vs_classic_percent = Number(validation.GetProperty("fwhm_improvement_percent")),
+    aperture_snr_ratio_vs_classic = Number(validation.GetProperty("aperture_snr_ratio")),
+    background_noise_ratio = Number(validation.GetProperty("background_noise_ratio")),
     phases = phases.Values.OrderBy(p => p.Phase).Select(p => new
     {
         phase = p.Phase,
