@@ -4,7 +4,14 @@ using TileCompile.Engine.Stacking;
 namespace TileCompile.Engine.Reconstruction;
 
 /// <summary>One input of a stack: a plane of a FITS file, multiplied by <paramref name="Scale"/> (normalization).</summary>
-public sealed record StackSource(string Path, int Plane, float Scale);
+public sealed record StackSource(string Path, int Plane, float Scale)
+{
+    /// <summary>
+    /// A FITS file whose plane <see cref="Plane"/> holds each pixel's coverage (a drizzled frame's drop overlap): it
+    /// multiplies the pixel's weight, and 0 means no data. Null when every pixel counts fully.
+    /// </summary>
+    public string? CoveragePath { get; init; }
+}
 
 /// <summary>Supplies each source's per-pixel weights, one row at a time.</summary>
 public interface IWeightProvider
@@ -48,7 +55,10 @@ public sealed record Rejection
 /// <param name="WeightFallbacks">Pixels whose weights summed to ~0 (plain mean used).</param>
 /// <param name="EmptyPixels">Pixels without any data.</param>
 /// <param name="Bounds">Per pixel the acceptance interval of the clipping (low plane, then high plane), when requested.</param>
-public sealed record StackResult(float[] Image, float[]? Classic, long RejectionFallbacks, long WeightFallbacks, long EmptyPixels, float[]? Bounds = null);
+/// <param name="Coverage">Per pixel the sources' summed coverage, when they carry weight planes (drizzle).</param>
+/// <param name="WeightTotal">Per pixel the summed weights times coverage (before rejection), when they carry weight planes.</param>
+public sealed record StackResult(float[] Image, float[]? Classic, long RejectionFallbacks, long WeightFallbacks, long EmptyPixels, float[]? Bounds = null,
+    float[]? Coverage = null, float[]? WeightTotal = null);
 
 /// <summary>
 /// Combines many frames pixel by pixel while holding only a band of rows of each in memory:
@@ -80,12 +90,17 @@ public static class BandStacker
             fits.ReadRows(0, 0, height, given.AsSpan(0, (int)plane));
             fits.ReadRows(1, 0, height, given.AsSpan((int)plane, (int)plane));
         }
-        var rowsPerBand = (int)Math.Clamp(memoryBudgetBytes / Math.Max(1L, (long)n * width * 4 * 2), 1, height);
+        var covered = sources.Any(x => x.CoveragePath is not null);
+        var rowsPerBand = (int)Math.Clamp(memoryBudgetBytes / Math.Max(1L, (long)n * width * 4 * (covered ? 4 : 2)), 1, height);
         var image = new float[(long)width * height];
         var classicImage = classic ? new float[(long)width * height] : null;
         long fallbacks = 0, weightFallbacks = 0, empty = 0;
         var bands = new float[n][];
         for (var i = 0; i < n; i++) bands[i] = new float[(long)rowsPerBand * width];
+        var coverBands = new float[]?[n];
+        for (var i = 0; i < n; i++) coverBands[i] = sources[i].CoveragePath is null ? null : new float[(long)rowsPerBand * width];
+        var coverage = covered ? new float[(long)width * height] : null;
+        var weightTotal = covered ? new float[(long)width * height] : null;
 
         for (var y0 = 0; y0 < height; y0 += rowsPerBand)
         {
@@ -101,6 +116,13 @@ public static class BandStacker
                 fits.ReadRows(sources[i].Plane, band, rows, span);
                 var scale = sources[i].Scale;
                 if (scale != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(span, scale, span);
+                if (sources[i].CoveragePath is { } coveragePath)
+                {
+                    using var cover = FitsImage.Open(coveragePath);
+                    if (cover.Width != width || cover.Height != height)
+                        throw new InvalidDataException($"{coveragePath} is {cover.Width}x{cover.Height}, expected {width}x{height}");
+                    cover.ReadRows(sources[i].Plane, band, rows, coverBands[i].AsSpan(0, rows * width));
+                }
             });
 
             Parallel.For(0, rows, parallel,
@@ -112,12 +134,30 @@ public static class BandStacker
                     for (var x = 0; x < width; x++)
                     {
                         var offset = r * width + x;
+                        var pixel = (long)y * width + x;
                         for (var i = 0; i < n; i++)
                         {
                             s.Values[i] = bands[i][offset];
                             s.Weights[i] = s.WeightRows[i][x];
                         }
-                        var pixel = (long)y * width + x;
+                        if (coverage is not null)
+                        {
+                            float total = 0, weighed = 0;
+                            for (var i = 0; i < n; i++)
+                            {
+                                if (coverBands[i] is { } cover)
+                                {
+                                    var c = cover[offset];
+                                    // No drop landed here: no data, whatever the value plane holds.
+                                    if (!(c > 0)) s.Values[i] = float.NaN;
+                                    else total += c;
+                                    s.Weights[i] *= c > 0 ? c : 0;
+                                }
+                                if (float.IsFinite(s.Values[i])) weighed += s.Weights[i];
+                            }
+                            coverage[pixel] = total;
+                            weightTotal![pixel] = weighed;
+                        }
                         float value;
                         CombineOutcome outcome;
                         if (given is not null)
@@ -163,7 +203,7 @@ public static class BandStacker
                 });
             progress?.Invoke(Math.Min(height, y0 + rows), height);
         }
-        return new StackResult(image, classicImage, fallbacks, weightFallbacks, empty, bounds);
+        return new StackResult(image, classicImage, fallbacks, weightFallbacks, empty, bounds, coverage, weightTotal);
     }
 
     private sealed class Scratch

@@ -18,7 +18,7 @@ public sealed class ChannelSplitPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.ChannelSplit;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys => Array.Empty<ConfigKey>();
     /// <inheritdoc />
@@ -92,6 +92,11 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             context.Progress(Interlocked.Increment(ref done), frames.Count);
         });
 
+        var drizzle = registration.Drizzle is { } grid ? DitherCheck(context, registration, grid, pattern is not null, fullWidth, fullHeight) : null;
+        var stackPath = drizzle is not null ? "drizzle: " + drizzle.Reason
+            : registration.Drizzle is not null ? "channel cubes: the dither is too poor to drizzle"
+            : "channel cubes" + (registration.Cfa && registration.Debayered ? " (debayered at full resolution)" : "");
+        context.SetFact("stack_path", stackPath);
         context.WriteJson(ReportJson, new ChannelReport
         {
             Channels = channels,
@@ -101,8 +106,44 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             FullHeight = fullHeight,
             BayerPattern = pattern?.ToString(),
             Debayered = registration.Debayered,
-            Frames = frames.Select((f, i) => new ChannelFrame { Frame = f.Frame, Path = outputs[i] }).ToList(),
+            Drizzle = drizzle,
+            StackPath = stackPath,
+            Frames = frames.Select((f, i) => new ChannelFrame { Frame = f.Frame, Path = outputs[i], Drizzled = drizzle is null ? null : f.Drizzled }).ToList(),
         });
+    }
+
+    /// <summary>Least fraction of the dither cell the frames' sub-pixel positions must reach for their drizzle to be stacked.</summary>
+    public const double MinDitherCoverage = 0.5;
+
+    // Drizzle fills each colour's gaps only when the frames sit at many different sub-pixel positions of the Bayer
+    // cell (2×2 pixels; 1×1 for mono). Where they all sit alike, the debayered cubes are stacked instead, with a warning.
+    private static DrizzleGrid? DitherCheck(PhaseContext context, RegistrationReport registration, DrizzleGrid grid, bool cfa, int width, int height)
+    {
+        var period = cfa ? 2.0 : 1.0;
+        const int cells = 4;
+        var matrices = registration.Frames.Where(f => f.Status == "ok" && f.Matrix is not null).Select(f => Registration.AffineTransform.FromArray(f.Matrix!)).ToList();
+        var coverage = new List<double>();
+        // The phase differs across the field when it rotates: look at nine places and take the median.
+        foreach (var fy in new[] { 0.2, 0.5, 0.8 })
+        foreach (var fx in new[] { 0.2, 0.5, 0.8 })
+        {
+            var hit = new bool[cells * cells];
+            foreach (var m in matrices)
+            {
+                var (u, v) = m.Apply(fx * (width - 1), fy * (height - 1));
+                var cu = (int)(((u % period) + period) % period / period * cells) % cells;
+                var cv = (int)(((v % period) + period) % period / period * cells) % cells;
+                hit[cv * cells + cu] = true;
+            }
+            coverage.Add(hit.Count(h => h) / (double)(cells * cells));
+        }
+        var reached = Imaging.RobustStats.Median(coverage);
+        context.SetFact("dither_coverage", Math.Round(reached, 3));
+        if (reached >= MinDitherCoverage) return grid with { Reason = $"{grid.Reason}; the frames reach {reached:P0} of the dither cell" };
+        context.Warn("drizzle_not_used",
+            $"the frames were drizzled, but their sub-pixel positions reach only {reached:P0} of the {(cfa ? "2x2 Bayer" : "pixel")} cell (at least {MinDitherCoverage:P0} is needed " +
+            "to fill the gaps between photosites): the full-resolution frames are stacked instead. Dither between exposures to drizzle.");
+        return null;
     }
 
     private static void Fill(ImagePlane plane, Span<float> target, int width, int height, int dx, int dy)

@@ -31,6 +31,9 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     };
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization };
+    /// <inheritdoc />
+    public bool ReadsArtifact(PhaseId upstream, string path) =>
+        upstream != PhaseId.Registration || !path.StartsWith("work/drizzle/", StringComparison.Ordinal);
 
     /// <summary>Most reference stars whose fluxes measure a frame's transparency.</summary>
     private const int TransparencyStars = 300;

@@ -43,6 +43,9 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid };
     /// <inheritdoc />
+    public bool ReadsArtifact(PhaseId upstream, string path) =>
+        upstream != PhaseId.Registration || !path.StartsWith("work/drizzle/", StringComparison.Ordinal);
+    /// <inheritdoc />
     public bool ReadsInputFrames => false;
 
     /// <inheritdoc />

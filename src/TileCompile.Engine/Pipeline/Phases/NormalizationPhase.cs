@@ -20,7 +20,10 @@ public sealed class NormalizationPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[] { Config.ConfigKeys.Normalization.Enabled };
     /// <inheritdoc />
-    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ChannelSplit };
+    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit };
+    /// <inheritdoc />
+    public bool ReadsArtifact(PhaseId upstream, string path) =>
+        upstream != PhaseId.Registration || !path.StartsWith("work/drizzle/", StringComparison.Ordinal);
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 

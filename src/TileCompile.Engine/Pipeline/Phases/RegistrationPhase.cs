@@ -5,6 +5,7 @@ using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Registration;
 using Keys = TileCompile.Engine.Config.ConfigKeys.Registration;
+using DrizzleKeys = TileCompile.Engine.Config.ConfigKeys.Drizzle;
 
 namespace TileCompile.Engine.Pipeline.Phases;
 
@@ -23,12 +24,13 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
     /// <inheritdoc />
-    public int AlgoVersion => 5;
+    public int AlgoVersion => 6;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
         Keys.Engine, Keys.Transform, Keys.AllowRotation, Keys.StarTopK, Keys.StarMinInliers, Keys.StarInlierTolPx,
         Keys.MaxRmsPx, Keys.DetectionSigma, Keys.ReferenceFrame, Keys.Interpolation, Keys.Debayer,
+        DrizzleKeys.Mode, DrizzleKeys.MinFrames, DrizzleKeys.Scale, DrizzleKeys.Pixfrac,
     };
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ScanInput };
@@ -36,7 +38,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     public bool ReadsInputFrames => true;
 
     private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null, bool ImageAligned = false,
-        double[]? NoiseAdu = null);
+        double[]? NoiseAdu = null, string? Drizzled = null);
 
     private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise,
         int[]? Defects = null);
@@ -76,6 +78,8 @@ public sealed class RegistrationPhase : IPipelinePhase
             context.SetFact("colour_path", debayer is not null
                 ? $"debayered at full resolution ({context.Config.Get(Keys.Debayer)}) before warping, so each star keeps every photosite"
                 : "half-resolution R, G, B planes warped on their own grids (registration.debayer: half_resolution)");
+        var (drizzle, drizzleReason) = DrizzleChoice(context, frames.Count, cfa);
+        if (drizzleReason is not null) context.SetFact("drizzle", drizzleReason);
         // Channel planes of debayered frames are frame pixels; half-resolution CFA planes are proxy (superpixel) pixels.
         var planeScale = debayer is null ? 1.0 : 2.0;
 
@@ -112,7 +116,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             }
             context.CancellationToken.ThrowIfCancellationRequested();
             var result = RegisterFrame(context, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
-                engine, interpolation, debayer, defects, out var artifacts);
+                engine, interpolation, debayer, drizzle, defects, out var artifacts);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
             PipelineRunner.Fault($"phase1:frame{i}");
             results[i] = result;
@@ -128,6 +132,10 @@ public sealed class RegistrationPhase : IPipelinePhase
             Cfa = cfa,
             BayerPattern = pattern?.ToString(),
             Debayered = debayer is not null,
+            Drizzle = drizzle is null ? null : new DrizzleGrid
+            {
+                Scale = drizzle.Scale, Pixfrac = drizzle.Pixfrac, Width = drizzle.OutputSize(width), Height = drizzle.OutputSize(height), Reason = drizzleReason,
+            },
             SeeingFwhm = planeScale * RobustStats.Median(results.Where(r => r!.FwhmPx is > 0).Select(r => r!.FwhmPx!.Value).ToList()),
             ReferenceStars = debayer is null
                 ? reference.Stars.Select(s => new[] { s[0], s[1], s[2] }).ToList()
@@ -146,6 +154,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 Method = results[i]!.Method,
                 ImageAligned = results[i]!.Status == "ok" ? results[i]!.ImageAligned : null,
                 NoiseAdu = results[i]!.NoiseAdu,
+                Drizzled = results[i]!.Drizzled,
             }).ToList(),
         };
         context.WriteJson(ReportJson, report);
@@ -233,7 +242,7 @@ public sealed class RegistrationPhase : IPipelinePhase
 
     private static FrameResult RegisterFrame(PhaseContext context, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
         MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, RegistrationEngine engine, Interpolation interpolation,
-        DemosaicMethod? debayer, IReadOnlyList<int> defects, out IReadOnlyList<Runs.ArtifactRecord> artifacts)
+        DemosaicMethod? debayer, DrizzleOptions? drizzle, IReadOnlyList<int> defects, out IReadOnlyList<Runs.ArtifactRecord> artifacts)
     {
         artifacts = Array.Empty<Runs.ArtifactRecord>();
         ImagePlane raw;
@@ -297,9 +306,56 @@ public sealed class RegistrationPhase : IPipelinePhase
             header.Set("TC-DEBAY", debayer!.Value.ToString(), "debayered at full resolution before warping");
         }
         var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, pixels, raw.Width, raw.Height, planes, header));
-        artifacts = new[] { record };
+        string? drizzled = null;
+        if (drizzle is not null)
+        {
+            // Defects and holes drop nothing: their repaired values served the interpolation, not as data.
+            var dropless = new HashSet<int>(holes);
+            dropless.UnionWith(defects);
+            var drops = Drizzle.Apply(raw, pattern, transform, drizzle, dropless);
+            var n = drops.Width * drops.Height;
+            var values = new float[drops.Values.Length * n];
+            var coverage = new float[drops.Values.Length * n];
+            for (var c = 0; c < drops.Values.Length; c++)
+            {
+                drops.Values[c].CopyTo(values, c * n);
+                drops.Weights[c].CopyTo(coverage, c * n);
+            }
+            var drizzleHeader = header.Clone();
+            foreach (var key in new[] { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" }) drizzleHeader.Remove(key);
+            drizzleHeader.Set("TC-DRIZ", $"scale {drizzle.Scale}, pixfrac {drizzle.Pixfrac}", "drizzled onto the reference grid");
+            drizzleHeader.Set("TC-CHAN", pattern is null ? "L" : "R,G,B", "planes of this cube");
+            drizzled = "work/drizzle/" + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
+            var drizzleRecord = context.WriteArtifact(drizzled, s => FitsWriter.WriteFloat32(s, values, drops.Width, drops.Height, drops.Values.Length, drizzleHeader));
+            drizzleHeader.Set("TC-MAP", "coverage", "drop overlap per output pixel (output-pixel areas)");
+            var coverageRecord = context.WriteArtifact(StackPlanes.CoveragePath(drizzled),
+                s => FitsWriter.WriteFloat32(s, coverage, drops.Width, drops.Height, drops.Values.Length, drizzleHeader));
+            artifacts = new[] { record, drizzleRecord, coverageRecord };
+        }
+        else
+        {
+            artifacts = new[] { record };
+        }
         return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
-            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, RawNoise(raw, pattern));
+            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, RawNoise(raw, pattern), drizzled);
+    }
+
+    // Whether frames are drizzled as they are registered, and why (null reason: drizzle is off and nobody asked).
+    private static (DrizzleOptions? Options, string? Reason) DrizzleChoice(PhaseContext context, int frames, bool cfa)
+    {
+        var options = new DrizzleOptions(context.Config.Get(DrizzleKeys.Scale), context.Config.Get(DrizzleKeys.Pixfrac));
+        var minFrames = context.Config.Get(DrizzleKeys.MinFrames);
+        switch (context.Config.Get(DrizzleKeys.Mode))
+        {
+            case "on":
+                return (options, "drizzle.mode is on");
+            case "auto" when cfa && frames >= minFrames:
+                return (options, $"colour frames, {frames} of them (drizzle.min_frames {minFrames}): Bayer drizzle");
+            case "auto" when cfa:
+                return (null, $"only {frames} colour frames, fewer than drizzle.min_frames ({minFrames}): full-resolution debayer instead of drizzle");
+            default:
+                return (null, null);
+        }
     }
 
     // A mosaic is warped per Bayer sub-plane (half resolution) or, debayered first, per full-resolution colour

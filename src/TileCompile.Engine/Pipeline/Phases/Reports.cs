@@ -16,6 +16,8 @@ public sealed record RegistrationReport
     public bool Debayered { get; init; }
     /// <summary>Median star FWHM of each frame in channel-plane pixels.</summary>
     public double SeeingFwhm { get; init; }
+    /// <summary>The output grid frames were drizzled onto, when they were; null otherwise.</summary>
+    public DrizzleGrid? Drizzle { get; init; }
     /// <summary>Reference stars in channel-plane pixels (x, y, flux), brightest first.</summary>
     public List<double[]> ReferenceStars { get; init; } = new();
     /// <summary>Frames in input order.</summary>
@@ -49,6 +51,23 @@ public sealed record RegisteredFrame
     public bool? ImageAligned { get; init; }
     /// <summary>Pixel noise per channel of the frame as read, before warping (ADU).</summary>
     public double[]? NoiseAdu { get; init; }
+    /// <summary>The drizzled frame (run-relative), one value plane per channel, its coverage beside it (<c>.coverage.fit</c>); null when not drizzled.</summary>
+    public string? Drizzled { get; init; }
+}
+
+/// <summary>The grid frames are drizzled onto.</summary>
+public sealed record DrizzleGrid
+{
+    /// <summary>Output pixels per reference pixel along each axis.</summary>
+    public required double Scale { get; init; }
+    /// <summary>Drop side as a fraction of an input pixel.</summary>
+    public required double Pixfrac { get; init; }
+    /// <summary>Output width.</summary>
+    public required int Width { get; init; }
+    /// <summary>Output height.</summary>
+    public required int Height { get; init; }
+    /// <summary>Why drizzle was chosen (or, in the channel report, why it was not used after all).</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>artifacts/channels.json: channel layout and the per-frame channel cubes.</summary>
@@ -68,6 +87,13 @@ public sealed record ChannelReport
     public string? BayerPattern { get; init; }
     /// <summary>True when the colour planes are full resolution (debayered before warping), false when CFA planes are half resolution.</summary>
     public bool Debayered { get; init; }
+    /// <summary>
+    /// When set, phases 7–10 stack the drizzled frames (<see cref="ChannelFrame.Drizzled"/>) on this grid, each sample
+    /// weighted by its drop coverage; the channel cubes still serve the metrics.
+    /// </summary>
+    public DrizzleGrid? Drizzle { get; init; }
+    /// <summary>How the stacking phases combine frames: drizzle, or the channel cubes; and why.</summary>
+    public string? StackPath { get; init; }
     /// <summary>Frames (file names) with their channel cubes (run-relative), in order.</summary>
     public required List<ChannelFrame> Frames { get; init; }
 }
@@ -79,6 +105,8 @@ public sealed record ChannelFrame
     public required string Frame { get; init; }
     /// <summary>Run-relative path of the cube (one plane per channel).</summary>
     public required string Path { get; init; }
+    /// <summary>Run-relative path of the drizzled frame (value planes, then weight planes) when the stack drizzles.</summary>
+    public string? Drizzled { get; init; }
 }
 
 /// <summary>artifacts/normalization.json.</summary>

@@ -26,7 +26,7 @@ public sealed class StackingPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Stacking;
     /// <inheritdoc />
-    public int AlgoVersion => 4;
+    public int AlgoVersion => 5;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -55,15 +55,14 @@ public sealed class StackingPhase : IPipelinePhase
         var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
         var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
         var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
-        var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
+        var grid = channels.StackGrid(context.ReadJson<TileGridReport>(TileGridPhase.ReportJson));
         var used = channels.Frames.Count;
         var mode = RunModes.For(used, context.Config.Get(Config.ConfigKeys.Assumptions.FramesMin), context.Config.Get(Config.ConfigKeys.Assumptions.FramesReducedThreshold));
         context.SetFact("mode", mode.ToString().ToLowerInvariant());
         if (mode == RunMode.Emergency)
             context.Warn("emergency_mode", $"only {used} usable frames, below assumptions.frames_min ({context.Config.Get(Config.ConfigKeys.Assumptions.FramesMin)}): the result is below the method's minimum");
 
-        var w = channels.Width;
-        var h = channels.Height;
+        var (w, h) = channels.StackSize();
         var planes = new List<float[]>();
         if (mode == RunMode.Full)
         {
@@ -107,11 +106,11 @@ public sealed class StackingPhase : IPipelinePhase
         var scales = Enumerable.Range(0, planes.Count).Select(c =>
             refIndex >= 0 ? norm.Frames[refIndex].Background[c] : RobustStats.Median(norm.Frames.Select(f => f.Background[c]).ToList())).ToArray();
         var area = context.Config.Get(Config.ConfigKeys.Output.CropToCommonArea) ? CommonArea(planes, w, h) : (0, 0, w, h);
-        var (output, outWidth, outHeight, outPlanes, filled) = ToOutput(planes, scales, w, h, area, channels.Debayered ? null : channels.BayerPattern);
+        var (output, outWidth, outHeight, outPlanes, filled) = ToOutput(planes, scales, w, h, area, HalfResolutionPattern(channels));
         if (filled > 0)
             context.Warn("uncovered_pixels", $"{filled} output pixels had no data from any frame (edges left uncovered by drift or rotation); they were set to the background level");
         // The classic stack of the same registered frames, through the same output step: what validation measures against.
-        var (classicOutput, _, _, _, _) = ToOutput(classic, scales, w, h, area, channels.Debayered ? null : channels.BayerPattern);
+        var (classicOutput, _, _, _, _) = ToOutput(classic, scales, w, h, area, HalfResolutionPattern(channels));
         // The output's planes, split once for both validation and the preview.
         var outputPlanes = new OutputImage(output, outWidth, outHeight, outPlanes).PlaneList();
         var validation = Validate(context, channels, grid, global, planes, classic, mode,
@@ -157,8 +156,9 @@ public sealed class StackingPhase : IPipelinePhase
         var c = StackQuality.Measure(theirs, stars);
         // Luminance of the channel planes: G for colour data, L for mono.
         var lum = channels.Channels.Count == 3 ? 1 : 0;
-        var plane = new ImagePlane(channels.Width, channels.Height, planes[lum]);
-        var mean = new ImagePlane(channels.Width, channels.Height, classic[lum]);
+        var (w, h) = channels.StackSize();
+        var plane = new ImagePlane(w, h, planes[lum]);
+        var mean = new ImagePlane(w, h, classic[lum]);
         var noiseRatio = ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height) / ImageMetrics.Noise(mean, 0, 0, mean.Width, mean.Height);
         var seams = SeamDiagnostics.Measure(plane, grid);
         var seamsMean = SeamDiagnostics.Measure(mean, grid);
@@ -225,10 +225,18 @@ public sealed class StackingPhase : IPipelinePhase
         header.Set("TC-MODE", mode.ToString().ToLowerInvariant(), "full, reduced or emergency mode");
         header.Set("TC-REF", registration.Reference, "registration reference frame");
         if (channels.BayerPattern is not null) header.Set("TC-CFA", channels.BayerPattern, "CFA pattern of the input frames");
+        if (channels.Drizzle is { } drizzle)
+        {
+            header.Set("TC-DRIZ", $"scale {drizzle.Scale}, pixfrac {drizzle.Pixfrac}", "drizzled; output pixels per input pixel = scale");
+            header.AddHistory($"drizzled at scale {drizzle.Scale.ToString(CultureInfo.InvariantCulture)}, pixfrac {drizzle.Pixfrac.ToString(CultureInfo.InvariantCulture)}");
+        }
         header.AddHistory($"TileCompile {EngineInfo.Version}: tile-based quality reconstruction of {used} frames ({mode.ToString().ToLowerInvariant()} mode)");
         header.AddHistory($"registered onto {registration.Reference}; background-normalized; linear, no stretch applied");
         return header;
     }
+
+    // The Bayer pattern when the planes are half-resolution CFA sub-planes that the output step must interpolate; null otherwise.
+    private static string? HalfResolutionPattern(ChannelReport channels) => channels.Debayered || channels.Drizzle is not null ? null : channels.BayerPattern;
 
     private sealed record OutputImage(float[] Data, int Width, int Height, int Planes)
     {

@@ -19,7 +19,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.SyntheticFrames;
     /// <inheritdoc />
-    public int AlgoVersion => 4;
+    public int AlgoVersion => 5;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -30,13 +30,17 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[]
     {
-        PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid, PhaseId.LocalMetrics, PhaseId.TileReconstruction,
+        PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid, PhaseId.LocalMetrics, PhaseId.TileReconstruction,
         PhaseId.StateClustering,
     };
 
     /// <inheritdoc />
-    public bool ReadsArtifact(PhaseId upstream, string path) =>
-        upstream != PhaseId.TileReconstruction || path.StartsWith("work/clip_bounds_", StringComparison.Ordinal);
+    public bool ReadsArtifact(PhaseId upstream, string path) => upstream switch
+    {
+        PhaseId.TileReconstruction => path.StartsWith("work/clip_bounds_", StringComparison.Ordinal),
+        PhaseId.Registration => TileReconstructionPhase.RegistrationStackInput(path),
+        _ => true,
+    };
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 
@@ -46,7 +50,8 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
         var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
         var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
         var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
-        var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
+        var grid = channels.StackGrid(context.ReadJson<TileGridReport>(TileGridPhase.ReportJson));
+        var (width, height) = channels.StackSize();
         var local = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
         var clusters = context.ReadJson<ClusterReport>(StateClusteringPhase.ReportJson);
         var tileWeighted = context.Config.Get(Config.ConfigKeys.Synthetic.Weighting) == "tile_weighted";
@@ -60,25 +65,25 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
             context.CancellationToken.ThrowIfCancellationRequested();
             var members = Enumerable.Range(0, clusters.Assignment.Length).Where(i => clusters.Assignment[i] == k).ToList();
             if (members.Count == 0) continue;
-            var cube = new float[channels.Width * channels.Height * channels.Channels.Count];
+            var cube = new float[width * height * channels.Channels.Count];
             for (var c = 0; c < channels.Channels.Count; c++)
             {
-                var sources = members.Select(i => new StackSource(context.Paths.Resolve(channels.Frames[i].Path), c, (float)(1 / norm.Frames[i].Background[c]))).ToList();
+                var sources = members.Select(i => channels.Source(context, i, c, (float)(1 / norm.Frames[i].Background[c]))).ToList();
                 IWeightProvider weights = tileWeighted
                     ? new TileWeights(field, members.Select(i => local.Weight[i][c]).ToList())
                     : new ConstantWeights(members.Select(i => global.Frames[i].Weight[c]).ToList());
                 var rejection = clip is null ? new Rejection()
                     : new Rejection { BoundsPath = context.Paths.Resolve(TileReconstructionPhase.BoundsPath(channels.Channels[c])), MinFraction = clip.MinFraction };
-                var result = BandStacker.Stack(channels.Width, channels.Height, sources, weights, rejection, classic: false, recordBounds: false,
+                var result = BandStacker.Stack(width, height, sources, weights, rejection, classic: false, recordBounds: false,
                     budget, context.ParallelOptions);
-                result.Image.CopyTo(cube, c * channels.Width * channels.Height);
+                result.Image.CopyTo(cube, c * width * height);
             }
             var path = $"work/synthetic/cluster_{k:D2}.fit";
             var header = new FitsHeader();
             header.Set("TC-CLUST", (long)k, "cluster index");
             header.Set("TC-NMEM", (long)members.Count, "member frames");
             header.Set("TC-CHAN", string.Join(",", channels.Channels), "planes of this cube");
-            context.WriteArtifact(path, s => FitsWriter.WriteFloat32(s, cube, channels.Width, channels.Height, channels.Channels.Count, header));
+            context.WriteArtifact(path, s => FitsWriter.WriteFloat32(s, cube, width, height, channels.Channels.Count, header));
             var q = members.Select(i => Math.Clamp(global.Frames[i].Quality.Average(), clamp.Low, clamp.High)).ToList();
             list.Add(new SyntheticFrame
             {

@@ -21,6 +21,9 @@ public sealed class TileGridPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit };
     /// <inheritdoc />
+    public bool ReadsArtifact(PhaseId upstream, string path) =>
+        upstream != PhaseId.Registration || !path.StartsWith("work/drizzle/", StringComparison.Ordinal);
+    /// <inheritdoc />
     public bool ReadsInputFrames => false;
 
     /// <inheritdoc />

@@ -27,14 +27,22 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.TileReconstruction;
     /// <inheritdoc />
-    public int AlgoVersion => 3;
+    public int AlgoVersion => 4;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
         Clip.Method, Clip.SigmaLow, Clip.SigmaHigh, Clip.MaxIters, Clip.MinFraction, Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB,
     };
     /// <inheritdoc />
-    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.TileGrid, PhaseId.LocalMetrics };
+    public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.TileGrid, PhaseId.LocalMetrics };
+    /// <inheritdoc />
+    public bool ReadsArtifact(PhaseId upstream, string path) => upstream != PhaseId.Registration || RegistrationStackInput(path);
+
+    // Of registration's artifacts the stacking phases read the drizzled frames and the registered frames (which are
+    // the channel cubes of debayered colour frames); the rest is reports.
+    internal static bool RegistrationStackInput(string path) =>
+        path.StartsWith("work/drizzle/", StringComparison.Ordinal) || path.StartsWith("outputs/registered/", StringComparison.Ordinal)
+        || path.StartsWith("artifacts/", StringComparison.Ordinal);
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 
@@ -49,31 +57,38 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     {
         var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
         var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
-        var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
+        var grid = channels.StackGrid(context.ReadJson<TileGridReport>(TileGridPhase.ReportJson));
+        var (width, height) = channels.StackSize();
         var weights = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
         var field = new TileWeightField(grid);
         var clip = ClipOptions(context.Config);
         var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
         var perChannel = new List<object>();
+        var coverage = channels.Drizzle is null ? null : new float[width * height * channels.Channels.Count];
+        var weightSum = channels.Drizzle is null ? null : new float[width * height * channels.Channels.Count];
         for (var c = 0; c < channels.Channels.Count; c++)
         {
             var name = channels.Channels[c];
-            var sources = channels.Frames.Select((f, i) =>
-                new StackSource(context.Paths.Resolve(f.Path), c, (float)(1 / norm.Frames[i].Background[c]))).ToList();
+            var sources = channels.Frames.Select((_, i) => channels.Source(context, i, c, (float)(1 / norm.Frames[i].Background[c]))).ToList();
             var tileWeights = weights.Weight.Select(f => f[c]).ToList();
             var channelIndex = c;
-            var result = BandStacker.Stack(channels.Width, channels.Height, sources, new TileWeights(field, tileWeights), new Rejection { Clip = clip },
+            var result = BandStacker.Stack(width, height, sources, new TileWeights(field, tileWeights), new Rejection { Clip = clip },
                 classic: true, recordBounds: true, budget, context.ParallelOptions,
                 (done, total) => context.Progress(channelIndex * total + done, channels.Channels.Count * total, $"channel {name}"));
             var header = new FitsHeader();
             header.Set("TC-CHAN", name, "channel");
             header.Set("TC-NORM", true, "background-normalized (background = 1)");
-            context.WriteArtifact(ReconstructedPath(name), s => FitsWriter.WriteFloat32(s, result.Image, channels.Width, channels.Height, header: header));
-            context.WriteArtifact(ClassicPath(name), s => FitsWriter.WriteFloat32(s, result.Classic!, channels.Width, channels.Height, header: header));
+            context.WriteArtifact(ReconstructedPath(name), s => FitsWriter.WriteFloat32(s, result.Image, width, height, header: header));
+            context.WriteArtifact(ClassicPath(name), s => FitsWriter.WriteFloat32(s, result.Classic!, width, height, header: header));
             // Synthetic frames reject by this decision, taken over all frames: clipping again inside a
             // cluster of a few frames would mistake the sharp frames' star cores for outliers.
-            context.WriteArtifact(BoundsPath(name), s => FitsWriter.WriteFloat32(s, result.Bounds!, channels.Width, channels.Height, 2, header));
-            var seams = SeamDiagnostics.Measure(new ImagePlane(channels.Width, channels.Height, result.Image), grid);
+            context.WriteArtifact(BoundsPath(name), s => FitsWriter.WriteFloat32(s, result.Bounds!, width, height, 2, header));
+            var seams = SeamDiagnostics.Measure(new ImagePlane(width, height, result.Image), grid);
+            if (coverage is not null)
+            {
+                result.Coverage!.CopyTo(coverage, c * width * height);
+                result.WeightTotal!.CopyTo(weightSum!, c * width * height);
+            }
             var flat = tileWeights.SelectMany(w => w).OrderBy(v => v).ToArray();
             perChannel.Add(new
             {
@@ -90,9 +105,24 @@ public sealed class TileReconstructionPhase : IPipelinePhase
             });
             if (result.WeightFallbacks > 0)
                 context.Warn("weight_fallback", $"channel {name}: {result.WeightFallbacks} pixels had (almost) zero total weight; their plain mean was used");
-            if (result.RejectionFallbacks > 0.01 * channels.Width * channels.Height)
+            if (result.RejectionFallbacks > 0.01 * width * height)
                 context.Warn("rejection_fallback", $"channel {name}: {result.RejectionFallbacks} pixels kept too few samples after rejection; their unclipped mean was used");
         }
-        context.WriteJson(ReportJson, new { frames = channels.Frames.Count, tiles = field.TileCount, channels = perChannel }, consumed: false);
+        if (coverage is not null)
+        {
+            var header = new FitsHeader();
+            header.Set("TC-CHAN", string.Join(",", channels.Channels), "planes of this cube");
+            header.Set("TC-DRIZ", $"scale {channels.Drizzle!.Scale}, pixfrac {channels.Drizzle.Pixfrac}", "drizzle grid");
+            header.Set("TC-MAP", "coverage", "summed drop coverage over the frames, in output-pixel areas");
+            context.WriteArtifact(CoverageFit, s => FitsWriter.WriteFloat32(s, coverage, width, height, channels.Channels.Count, header), consumed: false);
+            header.Set("TC-MAP", "weight", "summed frame and tile weight times coverage, before rejection");
+            context.WriteArtifact(WeightFit, s => FitsWriter.WriteFloat32(s, weightSum!, width, height, channels.Channels.Count, header), consumed: false);
+        }
+        context.WriteJson(ReportJson, new { frames = channels.Frames.Count, tiles = field.TileCount, channels = perChannel, stack_path = channels.StackPath }, consumed: false);
     }
+
+    /// <summary>Drizzle coverage per channel: how many frames' worth of drops fell on each output pixel.</summary>
+    public const string CoverageFit = "artifacts/drizzle_coverage.fit";
+    /// <summary>Drizzle weight per channel: the summed weights that went into each output pixel.</summary>
+    public const string WeightFit = "artifacts/drizzle_weight.fit";
 }
