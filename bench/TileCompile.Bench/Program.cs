@@ -14,6 +14,9 @@ using TileCompile.Engine.Samples;
 var preset = Arg("--preset") ?? "smoke";
 var output = Path.GetFullPath(Arg("--out") ?? Path.Combine("bench", "results"));
 var dataRoot = Path.GetFullPath(Arg("--data") ?? Path.Combine("bench", "data"));
+// --config F runs our pipeline with that configuration; results are then named <preset>-<config name>.
+var configFile = Arg("--config") is { } given ? Path.GetFullPath(given) : null;
+var label = configFile is null ? preset : $"{preset}-{Path.GetFileNameWithoutExtension(configFile)}";
 var options = preset switch
 {
     "smoke" => new SampleSkyOptions { Frames = 40, Width = 512, Height = 384, Seed = 1 },
@@ -133,7 +136,7 @@ Parallel.ForEach(inputs, f =>
 });
 floor.Stop();
 
-var runsRoot = Path.Combine(output, "runs-" + preset);
+var runsRoot = Path.Combine(output, "runs-" + label);
 if (Directory.Exists(runsRoot)) Directory.Delete(runsRoot, recursive: true);
 using var self = Process.GetCurrentProcess();
 var phases = new Dictionary<int, PhaseSample>();
@@ -146,7 +149,7 @@ runner.EventWritten += e =>
 };
 var wall = Stopwatch.StartNew();
 var cpuStart = self.TotalProcessorTime;
-var outcome = runner.Start(new StartRequest { InputDir = data, RunsRoot = runsRoot, RunId = "bench" });
+var outcome = runner.Start(new StartRequest { InputDir = data, RunsRoot = runsRoot, RunId = "bench", ConfigPath = configFile });
 wall.Stop();
 var cpu = (self.TotalProcessorTime - cpuStart).TotalSeconds;
 sampler.Dispose();
@@ -206,14 +209,14 @@ var megapixels = (double)frameCount * width * height / 1e6;
 if (options is null)
 {
     var realMd = new StringBuilder();
-    realMd.AppendLine(CultureInfo.InvariantCulture, $"### {preset}: {frameCount} frames {width}x{height} (commit {Git("rev-parse --short HEAD")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+    realMd.AppendLine(CultureInfo.InvariantCulture, $"### {label}: {frameCount} frames {width}x{height} (commit {Git("rev-parse --short HEAD")}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
     realMd.AppendLine();
     realMd.AppendLine(QualityTable.Header);
     foreach (var m in quality) realMd.AppendLine(QualityTable.Row(m));
     realMd.AppendLine();
     realMd.AppendLine(CultureInfo.InvariantCulture, $"Wall time: ours {wall.Elapsed.TotalSeconds:0.0} s, Siril {(sirilSeconds is { } rs ? rs.Seconds.ToString("0.0", CultureInfo.InvariantCulture) + $" s ({rs.Stacked} frames stacked)" : "not run")}.");
     Directory.CreateDirectory(output);
-    File.WriteAllText(Path.Combine(output, preset + ".md"), realMd.ToString());
+    File.WriteAllText(Path.Combine(output, label + ".md"), realMd.ToString());
     Console.WriteLine(realMd.ToString());
     return 0;
 }
@@ -280,10 +283,10 @@ var result = new
     }).ToList(),
 };
 Directory.CreateDirectory(output);
-var stem = Path.Combine(output, $"{preset}");
+var stem = Path.Combine(output, label);
 File.WriteAllText(stem + ".json", JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
 var md = new StringBuilder();
-md.AppendLine(CultureInfo.InvariantCulture, $"### {preset}: {options.Frames} frames {options.Width}x{options.Height} {options.Sensor} (commit {result.commit}, {result.date} UTC, {result.machine})");
+md.AppendLine(CultureInfo.InvariantCulture, $"### {label}: {options.Frames} frames {options.Width}x{options.Height} {options.Sensor} (commit {result.commit}, {result.date} UTC, {result.machine})");
 md.AppendLine();
 md.AppendLine("| Phase | Status | Wall (s) | CPU (s) | Peak WS (MiB) | Read (MiB) | Written (MiB) |");
 md.AppendLine("|---|---|---:|---:|---:|---:|---:|");

@@ -19,7 +19,7 @@ public class BayerLayoutTests
         public void Dispose() => Dir.Dispose();
     }
 
-    private static Session Stack(string layout, string config = "", double seeing = 2.4, int seed = 40)
+    private static Session Stack(string layout, string config = "", double seeing = 2.4, int seed = 40, Action<FitsHeader>? rewrite = null)
     {
         var dir = new TempDirectory();
         var input = Path.Combine(dir.Path, "frames");
@@ -28,6 +28,24 @@ public class BayerLayoutTests
             Width = 320, Height = 256, Frames = 16, Seed = seed, Sensor = SampleSensor.Rggb, CfaPattern = layout, SeeingFwhm = seeing,
             StarDensity = 40, SatelliteTrail = false, BadFrame = false, ExtendedObject = false,
         }, input);
+        if (rewrite is not null)
+        {
+            foreach (var file in Directory.GetFiles(input, "*.fit"))
+            {
+                float[] data;
+                FitsHeader header;
+                int w, h;
+                using (var fits = FitsImage.Open(file))
+                {
+                    data = fits.ReadPlane();
+                    header = fits.Header.Clone();
+                    (w, h) = (fits.Width, fits.Height);
+                }
+                rewrite(header);
+                using var stream = File.Create(file);
+                FitsWriter.WriteFloat32(stream, data, w, h, header: header);
+            }
+        }
         var configPath = Path.Combine(dir.Path, "config.yaml");
         File.WriteAllText(configPath, Reduced + config);
         var outcome = StandardPhases.Runner().Start(new StartRequest { InputDir = input, ConfigPath = configPath, RunsRoot = Path.Combine(dir.Path, "runs"), RunId = "run" });
@@ -74,6 +92,34 @@ public class BayerLayoutTests
         Assert.True(typical < 0.05 && Math.Abs(bias) < 0.02,
             $"{layout}: star colours of {errors.Count / 2} stars are off by {100 * typical:0.0} % typically, {100 * bias:+0.0;-0.0} % on the median " +
             $"(R/G {100 * RobustStats.Median(errors.Where((_, k) => k % 2 == 0).ToList()):+0.0;-0.0} %, B/G {100 * RobustStats.Median(errors.Where((_, k) => k % 2 == 1).ToList()):+0.0;-0.0} %), against the generator's truth");
+    }
+
+    [Theory]
+    [InlineData("RGGB", 1, 0, null)]        // RGGB moved one column: the stored pixels are GRBG
+    [InlineData("BGGR", 0, 0, "TOP-DOWN")]  // BGGR stated bottom-up, rows stored top-down: GRBG again
+    [InlineData("GBRG", 1, 1, "BOTTOM-UP")] // GBRG moved by one in both directions: GRBG
+    public void Bayer_offsets_and_row_order_in_the_headers_are_honoured(string declared, int xOffset, int yOffset, string? rowOrder)
+    {
+        // GRBG frames whose headers describe the same photosites in another way; the colours must come out the same.
+        using var session = Stack("GRBG", rewrite: header =>
+        {
+            header.Set("BAYERPAT", declared, "colour filter array");
+            header.Set("XBAYROFF", (long)xOffset, "Bayer x offset");
+            header.Set("YBAYROFF", (long)yOffset, "Bayer y offset");
+            if (rowOrder is not null) header.Set("ROWORDER", rowOrder, "row order");
+        });
+        using var image = FitsImage.Open(session.Outcome.Output!);
+        var planes = Enumerable.Range(0, 3).Select(c => new ImagePlane(image.Width, image.Height, image.ReadPlane(c))).ToArray();
+        var errors = new List<double>();
+        foreach (var (star, x, y) in Measurable(session, image.Width, image.Height))
+        {
+            var flux = planes.Select(p => StackQuality.ApertureFlux(p, x, y)).ToArray();
+            errors.Add(flux[0] / flux[1] / (star.Red / star.Green) - 1);
+            errors.Add(flux[2] / flux[1] / (star.Blue / star.Green) - 1);
+        }
+        Assert.True(errors.Count >= 12, $"only {errors.Count / 2} measurable stars");
+        Assert.True(Math.Abs(RobustStats.Median(errors)) < 0.02 && RobustStats.Median(errors.Select(Math.Abs).ToList()) < 0.05,
+            $"BAYERPAT {declared}, XBAYROFF {xOffset}, YBAYROFF {yOffset}, ROWORDER {rowOrder ?? "absent"}: colours off by {100 * RobustStats.Median(errors):+0.0;-0.0} %");
     }
 
     [Fact]

@@ -52,6 +52,9 @@ public class DrizzlePipelineTests
         using var s = Stack(Colour(50), "drizzle:\n  mode: 'on'\n");
         var channels = JsonDocument.Parse(File.ReadAllText(s.Artifact(ChannelSplitPhase.ReportJson))).RootElement;
         Assert.StartsWith("drizzle", channels.GetProperty("stack_path").GetString());
+        // The event log says what was chosen and why.
+        var events = EventLogReader.ReadAll(new RunPaths(s.Outcome.RunDir).Events);
+        Assert.Contains(events, e => e.Type == "phase_progress" && e.Phase == 2 && (e.String("substep") ?? "").StartsWith("stacking drizzle: drizzle.mode is on"));
 
         using var image = FitsImage.Open(s.Outcome.Output!);
         Assert.Equal((320, 256, 3), (image.Width, image.Height, image.Planes));
@@ -142,11 +145,34 @@ public class DrizzlePipelineTests
     [Fact]
     public void Auto_takes_the_debayer_below_min_frames_and_drizzle_from_there()
     {
-        using var few = Stack(Colour(53) with { Frames = 8 }, "drizzle:\n  min_frames: 10\n");
+        using var few = Stack(Colour(53) with { Frames = 8 }, "drizzle:\n  mode: auto\n  min_frames: 10\n");
         Assert.DoesNotContain("drizzle", JsonDocument.Parse(File.ReadAllText(few.Artifact(ChannelSplitPhase.ReportJson))).RootElement.GetProperty("stack_path").GetString());
         Assert.Contains("fewer than drizzle.min_frames", File.ReadAllText(few.Artifact("state/phase-01.json")));
-        using var many = Stack(Colour(53) with { Frames = 12 }, "drizzle:\n  min_frames: 10\n");
+        using var many = Stack(Colour(53) with { Frames = 12 }, "drizzle:\n  mode: auto\n  min_frames: 10\n");
         Assert.StartsWith("drizzle", JsonDocument.Parse(File.ReadAllText(many.Artifact(ChannelSplitPhase.ReportJson))).RootElement.GetProperty("stack_path").GetString());
+    }
+
+    [Fact]
+    public void Pixels_no_drop_reached_are_filled_from_the_registered_frames()
+    {
+        // Tiny drops from few frames leave gaps in red and blue.
+        using var s = Stack(Colour(55) with { Frames = 16, DitherPixels = 8 }, "drizzle:\n  mode: 'on'\n  pixfrac: 0.3\n");
+        Assert.True(File.Exists(s.Artifact(TileReconstructionPhase.CoverageFit)), "the session was not drizzled");
+        var report = JsonDocument.Parse(File.ReadAllText(s.Artifact(TileReconstructionPhase.ReportJson))).RootElement;
+        var filled = report.GetProperty("channels").EnumerateArray().Sum(c => c.GetProperty("filled_from_registered_frames").GetInt32());
+        Assert.True(filled > 100, $"only {filled} pixels were filled");
+        using var image = FitsImage.Open(s.Outcome.Output!);
+        using var coverage = FitsImage.Open(s.Artifact(TileReconstructionPhase.CoverageFit));
+        for (var c = 0; c < 3; c++)
+        {
+            var plane = image.ReadPlane(c);
+            var cover = coverage.ReadPlane(c);
+            var sky = RobustStats.SampledMedian(plane);
+            // Where no drop landed, the value is the sky or a star from the registered frames, not a hole or a zero.
+            for (var i = 0; i < plane.Length; i++)
+                if (cover[i] == 0 && (i % 320) is > 20 and < 300 && (i / 320) is > 20 and < 236)
+                    Assert.True(float.IsFinite(plane[i]) && plane[i] > 0.5 * sky, $"plane {"RGB"[c]} pixel {i}: {plane[i]} where no drop landed (sky {sky:0})");
+        }
     }
 
     [Fact]

@@ -97,6 +97,8 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             : registration.Drizzle is not null ? "channel cubes: the dither is too poor to drizzle"
             : "channel cubes" + (registration.Cfa && registration.Debayered ? " (debayered at full resolution)" : "");
         context.SetFact("stack_path", stackPath);
+        // The event log's record of the choice (and its reason): the phase's last progress event names it as the step.
+        context.Progress(frames.Count, frames.Count, "stacking " + stackPath);
         context.WriteJson(ReportJson, new ChannelReport
         {
             Channels = channels,

@@ -84,6 +84,7 @@ public sealed class StackingPhase : IPipelinePhase
                     : new ConstantWeights(weights.Select((v, k) => v * Mass(synthetic.Frames[k])).ToList());
                 var result = BandStacker.Stack(w, h, sources, provider, finalClip, classic: false,
                     budget, context.ParallelOptions);
+                if (channels.Drizzle is not null) FillFromReconstruction(context, channels.Channels[c], result.Image);
                 planes.Add(result.Image);
             }
         }
@@ -233,6 +234,15 @@ public sealed class StackingPhase : IPipelinePhase
         header.AddHistory($"TileCompile {EngineInfo.Version}: tile-based quality reconstruction of {used} frames ({mode.ToString().ToLowerInvariant()} mode)");
         header.AddHistory($"registered onto {registration.Reference}; background-normalized; linear, no stretch applied");
         return header;
+    }
+
+    // Drizzled pixels no drop reached in any cluster: phase 7 filled them from the registered frames; take those.
+    private static void FillFromReconstruction(PhaseContext context, string channel, float[] image)
+    {
+        if (Array.TrueForAll(image, float.IsFinite)) return;
+        using var fits = FitsImage.Open(context.Paths.Resolve(TileReconstructionPhase.ReconstructedPath(channel)));
+        var reconstruction = fits.ReadPlane();
+        for (var i = 0; i < image.Length; i++) if (!float.IsFinite(image[i])) image[i] = reconstruction[i];
     }
 
     // The Bayer pattern when the planes are half-resolution CFA sub-planes that the output step must interpolate; null otherwise.

@@ -75,6 +75,8 @@ public sealed class TileReconstructionPhase : IPipelinePhase
             var result = BandStacker.Stack(width, height, sources, new TileWeights(field, tileWeights), new Rejection { Clip = clip },
                 classic: true, recordBounds: true, budget, context.ParallelOptions,
                 (done, total) => context.Progress(channelIndex * total + done, channels.Channels.Count * total, $"channel {name}"));
+            // Drizzle leaves a pixel empty where no frame's drop reached it; the registered frames have data there.
+            var filled = channels.Drizzle is null ? 0 : FillFromRegistered(context, channels, norm, c, width, height, result.Image, result.Classic!);
             var header = new FitsHeader();
             header.Set("TC-CHAN", name, "channel");
             header.Set("TC-NORM", true, "background-normalized (background = 1)");
@@ -96,6 +98,7 @@ public sealed class TileReconstructionPhase : IPipelinePhase
                 rejection_fallback_pixels = result.RejectionFallbacks,
                 weight_fallback_pixels = result.WeightFallbacks,
                 empty_pixels = result.EmptyPixels,
+                filled_from_registered_frames = filled,
                 weight_min = flat[0],
                 weight_median = flat[flat.Length / 2],
                 weight_max = flat[^1],
@@ -119,6 +122,44 @@ public sealed class TileReconstructionPhase : IPipelinePhase
             context.WriteArtifact(WeightFit, s => FitsWriter.WriteFloat32(s, weightSum!, width, height, channels.Channels.Count, header), consumed: false);
         }
         context.WriteJson(ReportJson, new { frames = channels.Frames.Count, tiles = field.TileCount, channels = perChannel, stack_path = channels.StackPath }, consumed: false);
+    }
+
+    // Pixels no drop reached, filled with the normalized mean of the registered (interpolated) frames at the same
+    // place, in both the reconstruction and the classic mean. Returns how many were filled.
+    private static int FillFromRegistered(PhaseContext context, ChannelReport channels, NormalizationReport norm, int c, int width, int height,
+        float[] image, float[] classic)
+    {
+        var holes = new List<int>();
+        for (var i = 0; i < image.Length; i++) if (!float.IsFinite(image[i])) holes.Add(i);
+        if (holes.Count == 0) return 0;
+        double sx = (double)channels.Width / width, sy = (double)channels.Height / height;
+        var at = holes.Select(i => Math.Clamp((int)Math.Round(((i / width) + 0.5) * sy - 0.5), 0, channels.Height - 1) * channels.Width
+                                   + Math.Clamp((int)Math.Round(((i % width) + 0.5) * sx - 0.5), 0, channels.Width - 1)).ToArray();
+        var sum = new double[holes.Count];
+        var count = new int[holes.Count];
+        for (var f = 0; f < channels.Frames.Count; f++)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            using var fits = FitsImage.Open(context.Paths.Resolve(channels.Frames[f].Path));
+            var plane = fits.ReadPlane(c);
+            var scale = 1 / norm.Frames[f].Background[c];
+            for (var k = 0; k < holes.Count; k++)
+            {
+                var v = plane[at[k]];
+                if (!float.IsFinite(v)) continue;
+                sum[k] += v * scale;
+                count[k]++;
+            }
+        }
+        var filled = 0;
+        for (var k = 0; k < holes.Count; k++)
+        {
+            if (count[k] == 0) continue;
+            image[holes[k]] = (float)(sum[k] / count[k]);
+            if (!float.IsFinite(classic[holes[k]])) classic[holes[k]] = image[holes[k]];
+            filled++;
+        }
+        return filled;
     }
 
     /// <summary>Drizzle coverage per channel: how many frames' worth of drops fell on each output pixel.</summary>
