@@ -142,6 +142,7 @@ public static class StackQuality
         // Dense fields (a thousand stars on 800×600) leave few places 28 px from every star: step closer to the
         // stars, down to just outside the sky annulus, until there are enough empty apertures to measure.
         List<double> sums = new();
+        var index = new StarCells(field.Stars, image.Width, image.Height);
         foreach (var clearance in new[] { 2 * SkyOuter, SkyOuter, SkyInner })
         {
             sums = new List<double>();
@@ -150,7 +151,7 @@ public static class StackQuality
             {
                 for (var x = Margin; x < image.Width - Margin; x += step)
                 {
-                    if (NearStar(field, x, y, clearance)) continue;
+                    if (index.Near(x, y, clearance)) continue;
                     var sky = Sky(image, x, y);
                     if (!double.IsFinite(sky)) continue;
                     var sum = DiskSum(image, x, y, sky);
@@ -232,6 +233,13 @@ public static class StackQuality
                     var i = y * w + x;
                     var v = plane[i];
                     if (!float.IsFinite(v) || star[i]) continue;
+                    // The median of the ring lies between its extremes: a pixel within 8σ of all of them can be
+                    // neither hot nor cold, and that is nearly every pixel, so the sort below is rarely reached.
+                    var lo = Math.Min(Math.Min(Math.Min(plane[i - w - 1], plane[i - w]), Math.Min(plane[i - w + 1], plane[i - 1])),
+                        Math.Min(Math.Min(plane[i + 1], plane[i + w - 1]), Math.Min(plane[i + w], plane[i + w + 1])));
+                    var hi = Math.Max(Math.Max(Math.Max(plane[i - w - 1], plane[i - w]), Math.Max(plane[i - w + 1], plane[i - 1])),
+                        Math.Max(Math.Max(plane[i + 1], plane[i + w - 1]), Math.Max(plane[i + w], plane[i + w + 1])));
+                    if (v - lo <= 8 * sigma && hi - v <= 8 * sigma) continue;
                     ring[0] = plane[i - w - 1]; ring[1] = plane[i - w]; ring[2] = plane[i - w + 1]; ring[3] = plane[i - 1];
                     ring[4] = plane[i + 1]; ring[5] = plane[i + w - 1]; ring[6] = plane[i + w]; ring[7] = plane[i + w + 1];
                     var finite = true;
@@ -278,11 +286,42 @@ public static class StackQuality
         return near >= 4;
     }
 
-    private static bool NearStar(StackField field, double x, double y, double distance)
+    // Stars bucketed by 32-px cells, so "is a star within d?" looks at a few cells instead of thousands of stars.
+    private sealed class StarCells
     {
-        foreach (var s in field.Stars)
-            if ((s.X - x) * (s.X - x) + (s.Y - y) * (s.Y - y) < distance * distance) return true;
-        return false;
+        private const int Cell = 32;
+        private readonly List<Star>[] _cells;
+        private readonly int _columns, _rows;
+
+        public StarCells(IReadOnlyList<Star> stars, int width, int height)
+        {
+            _columns = width / Cell + 1;
+            _rows = height / Cell + 1;
+            _cells = new List<Star>[_columns * _rows];
+            foreach (var s in stars)
+            {
+                var k = Index(s.X, s.Y);
+                (_cells[k] ??= new List<Star>()).Add(s);
+            }
+        }
+
+        private int Index(double x, double y) =>
+            Math.Clamp((int)(y / Cell), 0, _rows - 1) * _columns + Math.Clamp((int)(x / Cell), 0, _columns - 1);
+
+        public bool Near(double x, double y, double distance)
+        {
+            var reach = (int)Math.Ceiling(distance / Cell);
+            var cx = (int)(x / Cell);
+            var cy = (int)(y / Cell);
+            for (var j = Math.Max(0, cy - reach); j <= Math.Min(_rows - 1, cy + reach); j++)
+            for (var i = Math.Max(0, cx - reach); i <= Math.Min(_columns - 1, cx + reach); i++)
+            {
+                if (_cells[j * _columns + i] is not { } list) continue;
+                foreach (var s in list)
+                    if ((s.X - x) * (s.X - x) + (s.Y - y) * (s.Y - y) < distance * distance) return true;
+            }
+            return false;
+        }
     }
 
     private static double Sky(ImagePlane image, double x0, double y0) => Annulus(image, x0, y0, SkyInner, SkyOuter);

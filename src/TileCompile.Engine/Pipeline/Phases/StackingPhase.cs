@@ -150,11 +150,14 @@ public sealed class StackingPhase : IPipelinePhase
     private static object Validate(PhaseContext context, ChannelReport channels, TileGridReport grid, GlobalMetricsReport global,
         List<float[]> planes, List<float[]> classic, RunMode mode, List<float[]> result, OutputImage reference)
     {
-        var ours = StackQuality.Analyse(result, reference.Width, reference.Height);
-        var theirs = StackQuality.Analyse(reference.PlaneList(), reference.Width, reference.Height);
+        // The two images are measured independently, so side by side (the figures do not depend on it).
+        StackField ours = null!, theirs = null!;
+        Parallel.Invoke(context.ParallelOptions,
+            () => ours = StackQuality.Analyse(result, reference.Width, reference.Height),
+            () => theirs = StackQuality.Analyse(reference.PlaneList(), reference.Width, reference.Height));
         var stars = StackQuality.PhotometryStars(theirs);
-        var q = StackQuality.Measure(ours, stars);
-        var c = StackQuality.Measure(theirs, stars);
+        QualityFigures q = null!, c = null!;
+        Parallel.Invoke(context.ParallelOptions, () => q = StackQuality.Measure(ours, stars), () => c = StackQuality.Measure(theirs, stars));
         // Luminance of the channel planes: G for colour data, L for mono.
         var lum = channels.Channels.Count == 3 ? 1 : 0;
         var (w, h) = channels.StackSize();
