@@ -203,7 +203,20 @@ var stacks = new List<(string, string)>();
 if (sirilSeconds?.Result is { } sirilResult) stacks.Add(("Siril 1.0.6 (winsorized 3/3, addscale)", sirilResult));
 stacks.Add(("TileCompile (defaults)", Path.Combine(outcome.RunDir, "outputs", "stacked.fit")));
 stacks.Add(("classic clipped mean (same registered frames)", Path.Combine(outcome.RunDir, "artifacts", "classic_stack.fit")));
-var quality = QualityCompare.Measure(stacks);
+// For generated colour frames, star colours against the truth: bright isolated stars at their place in our stack.
+List<ColourStar>? colourTruth = null;
+if (options is not null && options.Sensor == SampleSensor.Rggb)
+{
+    var truthStars = SampleTruth.Load(truthPath);
+    var referenceName = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "registration.json"))).RootElement.GetProperty("reference").GetString();
+    var referenceFrame = truthStars.Frames.Single(f => f.File == referenceName);
+    var placed = truthStars.Stars.Select(t => (Star: t, Pos: referenceFrame.SkyToFrame(t.X, t.Y))).ToList();
+    colourTruth = placed
+        .Where(p => p.Star.Flux is > 3000 and < 60000 && p.Pos.X > 25 && p.Pos.Y > 25 && p.Pos.X < options.Width - 26 && p.Pos.Y < options.Height - 26)
+        .Where(p => !placed.Any(o => !ReferenceEquals(o.Star, p.Star) && o.Star.Flux > 0.1 * p.Star.Flux && Math.Pow(o.Pos.X - p.Pos.X, 2) + Math.Pow(o.Pos.Y - p.Pos.Y, 2) < 100))
+        .Select(p => new ColourStar(p.Pos.X, p.Pos.Y, p.Star.Red / p.Star.Green, p.Star.Blue / p.Star.Green)).ToList();
+}
+var quality = QualityCompare.Measure(stacks, colourTruth, truthStack: stacks.FindIndex(s => s.Item1 == "TileCompile (defaults)"));
 
 var megapixels = (double)frameCount * width * height / 1e6;
 if (options is null)

@@ -3,71 +3,107 @@ using TileCompile.Engine.Metrics;
 using TileCompile.Engine.Registration;
 
 /// <summary>One stack measured for the side-by-side table.</summary>
-sealed record MeasuredStack(string Label, QualityFigures Figures, bool Flipped);
+/// <param name="ColourError">Median |error| of star colour ratios against the generator's truth (fraction); null when not measured.</param>
+/// <param name="ColourBias">Median signed error of the same ratios; null when not measured.</param>
+sealed record MeasuredStack(string Label, QualityFigures Figures, bool Flipped, double? ColourError = null, double? ColourBias = null);
+
+/// <summary>A generated star's true colour, at its place in one of the stacks (<c>truthStack</c>).</summary>
+sealed record ColourStar(double X, double Y, double RedToGreen, double BlueToGreen);
 
 /// <summary>
 /// Measures several stacks of the same frames the same way: stars for photometry are chosen in the
 /// first stack and carried onto each other by matching their stars, so every stack's aperture SNR is
-/// the median over the same stars.
+/// the median over the same stars. With colour truth, each RGB stack's star colours are compared with it.
 /// </summary>
 static class QualityCompare
 {
-    public static List<MeasuredStack> Measure(IReadOnlyList<(string Label, string Path)> stacks)
+    public static List<MeasuredStack> Measure(IReadOnlyList<(string Label, string Path)> stacks, IReadOnlyList<ColourStar>? colourTruth = null, int truthStack = 0)
     {
-        var fields = stacks.Select(s => Load(s.Path)).ToList();
-        var first = fields[0].Field;
+        var loaded = stacks.Select(s => Load(s.Path)).ToList();
+        var first = loaded[0].Field;
         var stars = StackQuality.PhotometryStars(first);
+        var maps = new AffineTransform[stacks.Count];
+        var flipped = new bool[stacks.Count];
+        maps[0] = AffineTransform.Identity;
+        for (var i = 1; i < stacks.Count; i++)
+        {
+            var found = StackQuality.Match(first, loaded[i].Field);
+            if (found is null)
+            {
+                // Some tools write the rows bottom-up: try the image the other way up.
+                loaded[i] = Flip(loaded[i]);
+                flipped[i] = true;
+                found = StackQuality.Match(first, loaded[i].Field);
+            }
+            maps[i] = found ?? throw new InvalidOperationException($"{stacks[i].Path}: its stars do not match those of {stacks[0].Path}");
+        }
         var result = new List<MeasuredStack>();
         for (var i = 0; i < stacks.Count; i++)
         {
-            var (field, flipped) = (fields[i].Field, false);
-            AffineTransform map = AffineTransform.Identity;
-            if (i > 0)
-            {
-                var found = StackQuality.Match(first, field);
-                if (found is null)
+            var positions = stars.Select(s => maps[i].Apply(s.X, s.Y)).ToList();
+            var figures = StackQuality.Measure(loaded[i].Field, positions);
+            var (error, bias) = colourTruth is null || loaded[i].Planes.Count != 3 ? (null, null)
+                : Colour(loaded[i], colourTruth, p =>
                 {
-                    // Some tools write the rows bottom-up: try the image the other way up.
-                    field = Flip(fields[i].Planes, fields[i].Width, fields[i].Height);
-                    flipped = true;
-                    found = StackQuality.Match(first, field);
-                }
-                map = found ?? throw new InvalidOperationException($"{stacks[i].Path}: its stars do not match those of {stacks[0].Path}");
-            }
-            var positions = stars.Select(s => map.Apply(s.X, s.Y)).ToList();
-            result.Add(new MeasuredStack(stacks[i].Label, StackQuality.Measure(field, positions), flipped));
+                    var (fx, fy) = maps[truthStack].Inverse().Apply(p.X, p.Y);
+                    return maps[i].Apply(fx, fy);
+                });
+            result.Add(new MeasuredStack(stacks[i].Label, figures, flipped[i], error, bias));
         }
         return result;
     }
 
-    static (StackField Field, List<float[]> Planes, int Width, int Height) Load(string path)
+    // Red/green and blue/green aperture flux ratios of the truth stars against their true values.
+    static (double?, double?) Colour(Loaded stack, IReadOnlyList<ColourStar> truth, Func<(double X, double Y), (double X, double Y)> place)
+    {
+        var planes = stack.Planes.Select(p => new TileCompile.Engine.Imaging.ImagePlane(stack.Width, stack.Height, p)).ToArray();
+        var errors = new List<double>();
+        foreach (var star in truth)
+        {
+            var (x, y) = place((star.X, star.Y));
+            var flux = planes.Select(p => StackQuality.ApertureFlux(p, x, y)).ToArray();
+            if (!flux.All(double.IsFinite) || flux[1] <= 0) continue;
+            errors.Add(flux[0] / flux[1] / star.RedToGreen - 1);
+            errors.Add(flux[2] / flux[1] / star.BlueToGreen - 1);
+        }
+        if (errors.Count < 20) return (null, null);
+        return (TileCompile.Engine.Imaging.RobustStats.Median(errors.Select(Math.Abs).ToList()), TileCompile.Engine.Imaging.RobustStats.Median(errors));
+    }
+
+    sealed record Loaded(StackField Field, List<float[]> Planes, int Width, int Height);
+
+    static Loaded Load(string path)
     {
         using var fits = FitsImage.Open(path);
         var planes = Enumerable.Range(0, fits.Planes).Select(p => fits.ReadPlane(p)).ToList();
-        return (StackQuality.Analyse(planes, fits.Width, fits.Height), planes, fits.Width, fits.Height);
+        return new Loaded(StackQuality.Analyse(planes, fits.Width, fits.Height), planes, fits.Width, fits.Height);
     }
 
-    static StackField Flip(List<float[]> planes, int w, int h)
+    static Loaded Flip(Loaded stack)
     {
-        var flipped = planes.Select(p =>
+        var (w, h) = (stack.Width, stack.Height);
+        var flipped = stack.Planes.Select(p =>
         {
             var f = new float[p.Length];
             for (var y = 0; y < h; y++) Array.Copy(p, y * w, f, (h - 1 - y) * w, w);
             return f;
         }).ToList();
-        return StackQuality.Analyse(flipped, w, h);
+        return new Loaded(StackQuality.Analyse(flipped, w, h), flipped, w, h);
     }
 }
 
 /// <summary>Markdown rows of the quality table.</summary>
 static class QualityTable
 {
-    public const string Header = "| stack | FWHM px (stars) | aperture SNR (stars) | stars at 5σ | darkest ring σ | hot / cold residue | pixel noise |\n|---|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| stack | FWHM px (stars) | aperture SNR (stars) | stars at 5σ | darkest ring σ | hot / cold residue | pixel noise | star colour vs truth: typical / median error |\n|---|---:|---:|---:|---:|---:|---:|---:|";
 
     public static string Row(MeasuredStack m)
     {
         var f = m.Figures;
+        var colour = m.ColourError is { } e && m.ColourBias is { } b
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{100 * e:0.0} % / {100 * b:+0.0;-0.0} %")
+            : "–";
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"| {m.Label} | {f.FwhmPx:0.00} ({f.FwhmStars}) | {f.ApertureSnr:0.0} ({f.SnrStars}) | {f.StarsAt5Sigma} | {f.DarkestRingSigma:0.0} | {f.HotResidue} / {f.ColdResidue} | {f.PixelNoise:G3} |");
+            $"| {m.Label} | {f.FwhmPx:0.00} ({f.FwhmStars}) | {f.ApertureSnr:0.0} ({f.SnrStars}) | {f.StarsAt5Sigma} | {f.DarkestRingSigma:0.0} | {f.HotResidue} / {f.ColdResidue} | {f.PixelNoise:G3} | {colour} |");
     }
 }
