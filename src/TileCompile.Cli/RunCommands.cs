@@ -21,7 +21,11 @@ internal static class RunCommands
         var force = new Option<bool>("--force") { Description = "Always start a fresh run (overrides resume.auto)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = one per core); results never depend on it." };
         var json = Cli.JsonOption();
-        var command = new Command("run", "Start a run on a folder of light frames.") { input, config, runsDir, runId, pattern, resume, force, threads, json };
+        var bias = new Option<string?>("--bias") { Description = "Bias frames: a folder or a master FITS file (calibration.bias)." };
+        var darks = new Option<string?>("--darks") { Description = "Darks at the lights' exposure: a folder or a master file (calibration.darks)." };
+        var flats = new Option<string?>("--flats") { Description = "Flat fields: a folder or a master file (calibration.flats)." };
+        var darkflats = new Option<string?>("--darkflats") { Description = "Darks at the flats' exposure: a folder or a master file (calibration.darkflats)." };
+        var command = new Command("run", "Start a run on a folder of light frames.") { input, config, runsDir, runId, pattern, bias, darks, flats, darkflats, resume, force, threads, json };
         command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
         {
             var runner = StandardPhases.Runner();
@@ -34,6 +38,10 @@ internal static class RunCommands
                 RunsRoot = parse.GetValue(runsDir),
                 RunId = parse.GetValue(runId),
                 Pattern = parse.GetValue(pattern),
+                BiasPath = parse.GetValue(bias),
+                DarkPath = parse.GetValue(darks),
+                FlatPath = parse.GetValue(flats),
+                DarkFlatPath = parse.GetValue(darkflats),
                 ResumeIfPossible = parse.GetValue(resume),
                 ForceNew = parse.GetValue(force),
                 Parallelism = parse.GetValue(threads),

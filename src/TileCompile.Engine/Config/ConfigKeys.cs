@@ -72,6 +72,29 @@ public static class ConfigKeys
             "Colour (CFA) frames: gradient_corrected debayers each frame at full resolution before warping, sharpening the bilinear planes with each colour's curvature and green's detail in ways that move no flux between colours (star colours stay true); bilinear uses plain neighbour means; half_resolution keeps R, G and B as half-resolution planes warped on their own grids (blurrier).");
     }
 
+    /// <summary>Calibration of the lights with bias, darks and flats.</summary>
+    public static class Calibration
+    {
+        /// <summary>Bias frames.</summary>
+        public static readonly ConfigKey<string> Bias = Text("calibration.bias", "",
+            "Bias (offset) frames: a folder of them or one master FITS file; relative to the lights folder. Empty = found by name (see calibration.discover) or none.");
+        /// <summary>Dark frames.</summary>
+        public static readonly ConfigKey<string> Darks = Text("calibration.darks", "",
+            "Darks at the lights' exposure and temperature (they contain the bias, which is then not subtracted again): a folder or one master file.");
+        /// <summary>Flat frames.</summary>
+        public static readonly ConfigKey<string> Flats = Text("calibration.flats", "",
+            "Flat fields: a folder or one master file. The master flat minus its flat-dark (or the bias) is divided by its mean per CFA colour and divides every light.");
+        /// <summary>Dark-flat frames.</summary>
+        public static readonly ConfigKey<string> DarkFlats = Text("calibration.darkflats", "",
+            "Darks at the flats' exposure (flat-darks): a folder or one master file; without them the bias is taken off the flats.");
+        /// <summary>Find calibration folders by name.</summary>
+        public static readonly ConfigKey<bool> Discover = Bool("calibration.discover", true,
+            "For each kind left empty, use a folder beside or inside the lights folder named bias/offset, darks/dark, flats/flat or darkflats/flatdarks (any case).");
+        /// <summary>How masters are combined.</summary>
+        public static readonly ConfigKey<string> Combine = Choice("calibration.combine", "sigma_clip", new[] { "sigma_clip", "median" },
+            "How calibration frames become a master: sigma_clip = mean after 3σ winsorized clipping; median = per-pixel median.");
+    }
+
     /// <summary>Drizzle: photosites dropped onto the output grid instead of interpolated.</summary>
     public static class Drizzle
     {

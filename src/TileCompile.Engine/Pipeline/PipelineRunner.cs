@@ -87,6 +87,16 @@ public sealed class PipelineRunner
         }
         var pattern = request.Pattern ?? config.Get(ConfigKeys.Input.Pattern);
         if (request.Pattern is not null) config = config.With(ConfigKeys.Input.Pattern, pattern);
+        // Calibration folders given with the request are frozen into the run's config as absolute paths.
+        foreach (var (key, path) in new[] { (ConfigKeys.Calibration.Bias, request.BiasPath), (ConfigKeys.Calibration.Darks, request.DarkPath),
+                     (ConfigKeys.Calibration.Flats, request.FlatPath), (ConfigKeys.Calibration.DarkFlats, request.DarkFlatPath) })
+        {
+            if (path is null) continue;
+            var full = Path.GetFullPath(path);
+            if (!File.Exists(full) && !Directory.Exists(full))
+                throw new TileRunException(RunErrorIds.InputNotFound, $"{key.Path}: '{full}' is neither a folder of calibration frames nor a master FITS file.");
+            config = config.With(key, full);
+        }
         var runsRoot = Path.GetFullPath(request.RunsRoot
             ?? (config.Get(ConfigKeys.Run.RunDir) is { Length: > 0 } configured ? configured : RunCatalog.DefaultRoot(Environment.CurrentDirectory)));
         var files = InputScanner.FindFrames(inputDir, pattern);

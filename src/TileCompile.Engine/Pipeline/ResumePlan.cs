@@ -77,6 +77,14 @@ public sealed record StartRequest
     public string? RunId { get; init; }
     /// <summary>File pattern(s) overriding input.pattern.</summary>
     public string? Pattern { get; init; }
+    /// <summary>Bias frames (folder or master file) overriding calibration.bias.</summary>
+    public string? BiasPath { get; init; }
+    /// <summary>Darks (folder or master file) overriding calibration.darks.</summary>
+    public string? DarkPath { get; init; }
+    /// <summary>Flats (folder or master file) overriding calibration.flats.</summary>
+    public string? FlatPath { get; init; }
+    /// <summary>Flat-darks (folder or master file) overriding calibration.darkflats.</summary>
+    public string? DarkFlatPath { get; init; }
     /// <summary>Resume the latest failed or interrupted run of the same input and config instead of starting fresh.</summary>
     public bool ResumeIfPossible { get; init; }
     /// <summary>Always start fresh (overrides resume.auto).</summary>

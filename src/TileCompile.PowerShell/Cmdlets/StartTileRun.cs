@@ -20,6 +20,11 @@ namespace TileCompile;
 /// <para>Uses a configuration file and a chosen run name, and returns the finished run.</para>
 /// </example>
 /// <example>
+/// <code>Start-TileRun ./M31/lights -FlatPath ./M31/flats -DarkFlatPath ./M31/flatdarks -DarkPath ./darks-300s</code>
+/// <para>Calibrates every light with masters built from those folders (folders named flats, darks, bias or darkflats
+/// beside the lights are found without being named).</para>
+/// </example>
+/// <example>
 /// <code>Start-ThreadJob { Start-TileRun ~/lights -RunsRoot ~/runs }</code>
 /// <para>Runs in the background; follow it with Get-TileRun -RunsRoot ~/runs -Newest 1 | Get-TileRunEvent -Follow.</para>
 /// </example>
@@ -52,6 +57,26 @@ public sealed class StartTileRun : RunCmdletBase
     [ValidateNotNullOrEmpty]
     public string? Pattern { get; set; }
 
+    /// <summary><para type="description">Bias frames: a folder of them or a master FITS file. Default: calibration.bias, or a bias/offset folder beside or inside the lights folder.</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BiasPath { get; set; }
+
+    /// <summary><para type="description">Darks at the lights' exposure and temperature: a folder or a master file (they hold the bias, which is then not subtracted again).</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DarkPath { get; set; }
+
+    /// <summary><para type="description">Flat fields: a folder or a master file. Default: calibration.flats, or a flats folder beside or inside the lights folder.</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? FlatPath { get; set; }
+
+    /// <summary><para type="description">Darks at the flats' exposure (flat-darks): a folder or a master file.</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DarkFlatPath { get; set; }
+
     /// <summary><para type="description">Resume the latest failed or interrupted run of the same input and configuration instead of starting a new one.</para></summary>
     [Parameter]
     public SwitchParameter ResumeIfFailed { get; set; }
@@ -69,6 +94,8 @@ public sealed class StartTileRun : RunCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private string? Optional(string? path) => path is null ? null : Resolve(path);
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -79,7 +106,8 @@ public sealed class StartTileRun : RunCmdletBase
         try
         {
             var outcome = RunEngine($"Start-TileRun {Path.GetFileName(input)}", (emit, token) =>
-                RunBridge.Translate(() => RunBridge.Start(input, config, root, RunId, Pattern, ResumeIfFailed, Force, ThrottleLimit, emit, token)));
+                RunBridge.Translate(() => RunBridge.Start(input, config, root, RunId, Pattern, ResumeIfFailed, Force, ThrottleLimit,
+                    new CalibrationPaths(Optional(BiasPath), Optional(DarkPath), Optional(FlatPath), Optional(DarkFlatPath)), emit, token)));
             Finish(outcome, PassThru);
         }
         catch (TileOperationException e)

@@ -215,7 +215,7 @@ internal static class RunBridge
     public sealed record Outcome(string RunDir, string Status, string? Error, string? Output);
 
     public static Outcome Start(string inputDir, string? config, string runsRoot, string? runId, string? pattern, bool resume, bool force,
-        int threads, Action<TileRunEvent> onEvent, CancellationToken token)
+        int threads, CalibrationPaths calibration, Action<TileRunEvent> onEvent, CancellationToken token)
     {
         var runner = StandardPhases.Runner();
         string? dir = null;
@@ -228,6 +228,7 @@ internal static class RunBridge
         {
             InputDir = inputDir, ConfigPath = config, RunsRoot = runsRoot, RunId = runId, Pattern = pattern,
             ResumeIfPossible = resume, ForceNew = force, Parallelism = threads,
+            BiasPath = calibration.Bias, DarkPath = calibration.Dark, FlatPath = calibration.Flat, DarkFlatPath = calibration.DarkFlat,
         }, token);
         return new Outcome(outcome.RunDir, outcome.Status, outcome.Error, outcome.Output);
     }
@@ -275,3 +276,6 @@ internal static class RunBridge
 
     public static void Delete(string runDir) => RunMaintenance.Delete(runDir);
 }
+
+/// <summary>Calibration frames given on the command line (folders or master files, resolved); null where not given.</summary>
+internal sealed record CalibrationPaths(string? Bias, string? Dark, string? Flat, string? DarkFlat);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TileCompile.Engine.Calibration;
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
@@ -24,13 +25,15 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
     /// <inheritdoc />
-    public int AlgoVersion => 6;
+    public int AlgoVersion => 7;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
         Keys.Engine, Keys.Transform, Keys.AllowRotation, Keys.StarTopK, Keys.StarMinInliers, Keys.StarInlierTolPx,
         Keys.MaxRmsPx, Keys.DetectionSigma, Keys.ReferenceFrame, Keys.Interpolation, Keys.Debayer,
         DrizzleKeys.Mode, DrizzleKeys.MinFrames, DrizzleKeys.Scale, DrizzleKeys.Pixfrac,
+        Config.ConfigKeys.Calibration.Bias, Config.ConfigKeys.Calibration.Darks, Config.ConfigKeys.Calibration.Flats, Config.ConfigKeys.Calibration.DarkFlats,
+        Config.ConfigKeys.Calibration.Discover, Config.ConfigKeys.Calibration.Combine, Config.ConfigKeys.Input.Pattern,
     };
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ScanInput };
@@ -42,6 +45,71 @@ public sealed class RegistrationPhase : IPipelinePhase
 
     private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise,
         int[]? Defects = null);
+
+    /// <summary>Artifact path of the calibration report (which frames made which master).</summary>
+    public const string CalibrationJson = "artifacts/calibration.json";
+    private const int CalibrationRecord = -2;
+    private static readonly (string Kind, string File)[] MasterFiles =
+        { ("bias", "artifacts/calibration/master_bias.fit"), ("dark", "artifacts/calibration/master_dark.fit"), ("flat", "artifacts/calibration/flat_gain.fit") };
+
+    /// <summary>Reads a light frame and calibrates it with the run's masters (unchanged when there are none).</summary>
+    private sealed class LightReader(CalibrationMasters masters)
+    {
+        public ImagePlane Read(string path, out FitsHeader header)
+        {
+            using var image = FitsImage.Open(path);
+            var plane = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+            header = image.Header.Clone();
+            if (!masters.IsEmpty)
+            {
+                masters.Apply(plane, path);
+                header.AddHistory("calibrated: " + string.Join(", ", new[] { masters.Dark is not null ? "dark subtracted" : masters.Bias is not null ? "bias subtracted" : null,
+                    masters.Gain is not null ? "divided by the flat" : null }.Where(t => t is not null)));
+            }
+            return plane;
+        }
+    }
+
+    // The masters are built once per run (first attempt) and kept as artifacts; a resume of this phase reads them back.
+    private static CalibrationMasters Calibrate(PhaseContext context, List<ScanReport.Frame> frames, BayerPattern? pattern)
+    {
+        if (context.Frames.Completed(CalibrationRecord) is { } record)
+        {
+            foreach (var a in record.Artifacts) context.AddExisting(a);
+            ImagePlane? Load(string kind)
+            {
+                var file = MasterFiles.Single(m => m.Kind == kind).File;
+                if (!record.Artifacts.Any(a => a.Path == file)) return null;
+                using var fits = FitsImage.Open(context.Paths.Resolve(file));
+                return new ImagePlane(fits.Width, fits.Height, fits.ReadPlane());
+            }
+            return new CalibrationMasters(Load("bias"), Load("dark"), Load("flat"));
+        }
+        var sources = CalibrationInputs.Locate(context.Run.InputDir, context.Config);
+        var (masters, used) = CalibrationInputs.Build(sources, frames[0].Width, frames[0].Height, pattern, context.Config, context.ParallelOptions);
+        var artifacts = new List<Runs.ArtifactRecord>();
+        foreach (var (kind, file) in MasterFiles)
+        {
+            var plane = kind switch { "bias" => masters.Bias, "dark" => masters.Dark, _ => masters.Gain };
+            if (plane is null) continue;
+            var header = new FitsHeader();
+            header.Set("IMAGETYP", kind == "flat" ? "Master Flat Gain" : kind == "dark" ? "Master Dark" : "Master Bias", "master calibration frame");
+            foreach (var s in used.Where(u => u.Kind == kind || (kind == "flat" && u.Kind == "darkflat") || (kind == "bias" && u.Kind == "darkflat_as_bias")))
+            {
+                header.Set(s.Kind == "darkflat" ? "TC-NDFLT" : "NCOMBINE", (long)s.Frames, s.Kind == "darkflat" ? "flat-darks combined" : "frames combined");
+                header.AddHistory($"{s.Kind}: {s.Source}");
+            }
+            artifacts.Add(context.WriteArtifact(file, st => FitsWriter.WriteFloat32(st, plane.Data, plane.Width, plane.Height, header: header)));
+        }
+        artifacts.Add(context.WriteJson(CalibrationJson, new
+        {
+            sources = used.Select(u => new { kind = u.Kind, source = u.Source, frames = u.Frames, supplied_master = u.Supplied }),
+            applied = masters.IsEmpty ? "nothing" : $"(light − {(masters.Dark is not null ? "dark" : masters.Bias is not null ? "bias" : "0")}){(masters.Gain is not null ? " / flat gain" : "")}",
+        }));
+        context.Frames.Record(CalibrationRecord, artifacts);
+        context.SetFact("calibration", used.Count == 0 ? "none" : string.Join(", ", used.Select(u => $"{u.Kind} {(u.Supplied ? "master" : $"{u.Frames} frames")}")));
+        return masters;
+    }
 
     /// <summary>Most frames sampled (evenly over the session) to find the sensor's hot and cold pixels.</summary>
     private const int DefectSampleFrames = 16;
@@ -83,10 +151,11 @@ public sealed class RegistrationPhase : IPipelinePhase
         // Channel planes of debayered frames are frame pixels; half-resolution CFA planes are proxy (superpixel) pixels.
         var planeScale = debayer is null ? 1.0 : 2.0;
 
-        var reference = Prologue(context, frames, pattern, sigma, saturation);
+        var reader = new LightReader(Calibrate(context, frames, pattern));
+        var reference = Prologue(context, reader, frames, pattern, sigma, saturation);
         var defects = reference.Defects ?? Array.Empty<int>();
         context.SetFact("sensor_defects", defects.Length);
-        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(frames[reference.Index].Path, pattern, saturation, defects);
+        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(reader, frames[reference.Index].Path, pattern, saturation, defects);
         var referenceStars = new FrameStars(
             reference.Stars.Select(s => new Star(s[0], s[1], s[2], s[3], s[4], 1, 0)).ToList(),
             reference.FullResolution.Select(s => (s[0], s[1])).ToList(),
@@ -115,7 +184,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 }
             }
             context.CancellationToken.ThrowIfCancellationRequested();
-            var result = RegisterFrame(context, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
+            var result = RegisterFrame(context, reader, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
                 engine, interpolation, debayer, drizzle, defects, out var artifacts);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
             PipelineRunner.Fault($"phase1:frame{i}");
@@ -166,7 +235,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                                            $"(first reason: {results.FirstOrDefault(r => r!.Status != "ok")?.Reason})");
     }
 
-    private ReferenceChoice Prologue(PhaseContext context, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma, double saturation)
+    private ReferenceChoice Prologue(PhaseContext context, LightReader reader, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma, double saturation)
     {
         if (context.Frames.Completed(PrologueRecord) is { Result: { } saved } record)
         {
@@ -190,57 +259,54 @@ public sealed class RegistrationPhase : IPipelinePhase
             var candidates = Enumerable.Range(lo, hi - lo).ToArray();
             // Only the scores are kept: holding every candidate's stars would grow with the session.
             var scores = new double[candidates.Length];
-            Parallel.For(0, candidates.Length, context.ParallelOptions, k => scores[k] = Measure(frames[candidates[k]].Path, pattern, sigma, saturation).QuickScore);
+            Parallel.For(0, candidates.Length, context.ParallelOptions, k => scores[k] = Measure(reader, frames[candidates[k]].Path, pattern, sigma, saturation).QuickScore);
             var best = 0;
             for (var k = 1; k < candidates.Length; k++) if (scores[k] > scores[best]) best = k;
             index = candidates[best];
         }
-        stars ??= Measure(frames[index].Path, pattern, sigma, saturation);
+        stars ??= Measure(reader, frames[index].Path, pattern, sigma, saturation);
         if (stars.Stars.Count < 3)
             throw new InvalidDataException($"the reference frame {frames[index].File} has only {stars.Stars.Count} detectable stars");
         var choice = new ReferenceChoice(index, frames[index].File,
             stars.Stars.Select(s => new[] { s.X, s.Y, s.Flux, s.Peak, s.Fwhm }).ToList(),
             stars.FullResolution.Select(s => new[] { s.X, s.Y }).ToList(),
             stars.MedianFwhm, stars.Background, stars.Noise,
-            FindDefects(context, frames, pattern is not null, stars.FullResolution));
+            FindDefects(context, reader, frames, pattern is not null, stars.FullResolution));
         var artifact = context.WriteJson(ReferenceJson, choice);
         context.Frames.Record(PrologueRecord, new[] { artifact }, JsonSerializer.Serialize(choice, PhaseContext.JsonFormat));
         return choice;
     }
 
     // Sensor pixels that deviate in most of the sampled frames, away from the reference's stars.
-    private static int[] FindDefects(PhaseContext context, List<ScanReport.Frame> frames, bool mosaic, IReadOnlyList<(double X, double Y)> stars)
+    private static int[] FindDefects(PhaseContext context, LightReader reader, List<ScanReport.Frame> frames, bool mosaic, IReadOnlyList<(double X, double Y)> stars)
     {
         var count = Math.Min(frames.Count, DefectSampleFrames);
         var sampled = new ImagePlane[count];
         Parallel.For(0, count, context.ParallelOptions, k =>
         {
-            using var image = FitsImage.Open(frames[(int)((long)k * frames.Count / count)].Path);
-            sampled[k] = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+            sampled[k] = reader.Read(frames[(int)((long)k * frames.Count / count)].Path, out _);
         });
         return SensorDefects.Find(sampled, mosaic, stars);
     }
 
     // The reference's correlation image is rebuilt from its file (cheap, deterministic) rather than stored.
-    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(string path, BayerPattern? pattern, double saturation,
-        IReadOnlyList<int> defects)
+    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(LightReader reader, string path, BayerPattern? pattern,
+        double saturation, IReadOnlyList<int> defects)
     {
-        using var image = FitsImage.Open(path);
-        var raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+        var raw = reader.Read(path, out _);
         SensorDefects.Repair(raw, defects, pattern is not null);
         var (correlation, alignment) = FrameRegistrar.MatchingImages(raw, pattern, saturation);
         return (correlation, alignment, raw.Width, raw.Height);
     }
 
     // Reference candidates keep many stars: matching uses the brightest, local metrics use them all.
-    private static FrameStars Measure(string path, BayerPattern? pattern, double sigma, double saturation)
+    private static FrameStars Measure(LightReader reader, string path, BayerPattern? pattern, double sigma, double saturation)
     {
-        using var image = FitsImage.Open(path);
-        var raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
+        var raw = reader.Read(path, out _);
         return FrameRegistrar.Stars(raw, pattern, sigma, saturation, maxStars: 2000);
     }
 
-    private static FrameResult RegisterFrame(PhaseContext context, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
+    private static FrameResult RegisterFrame(PhaseContext context, LightReader reader, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
         MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, RegistrationEngine engine, Interpolation interpolation,
         DemosaicMethod? debayer, DrizzleOptions? drizzle, IReadOnlyList<int> defects, out IReadOnlyList<Runs.ArtifactRecord> artifacts)
     {
@@ -249,9 +315,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         FitsHeader header;
         try
         {
-            using var image = FitsImage.Open(frame.Path);
-            raw = new ImagePlane(image.Width, image.Height, image.ReadPlane());
-            header = image.Header.Clone();
+            raw = reader.Read(frame.Path, out header);
         }
         catch (FitsFormatException e)
         {

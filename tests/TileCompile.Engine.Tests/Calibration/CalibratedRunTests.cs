@@ -1,0 +1,148 @@
+using System.Text.Json;
+using TileCompile.Engine.Fits;
+using TileCompile.Engine.Imaging;
+using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Samples;
+using TileCompile.Engine.Tests.Support;
+
+namespace TileCompile.Engine.Tests.Calibration;
+
+/// <summary>Whole runs over generated lights with vignetting, a dust shadow and a bias pedestal, with flats beside them.</summary>
+public class CalibratedRunTests
+{
+    private const int W = 320, H = 256;
+    private const double Bias = 800;
+
+    // Vignetting (30 % darker corners) and a dust shadow (15 % deep, 12 px) that the flats record and the lights suffer.
+    private static double Throughput(int x, int y) =>
+        (1 - 0.3 * (Math.Pow((x - W / 2.0) / (W / 2.0), 2) + Math.Pow((y - H / 2.0) / (H / 2.0), 2)))
+        * (1 - 0.15 * Math.Exp(-(Math.Pow(x - 200, 2) + Math.Pow(y - 90, 2)) / (2 * 12 * 12)));
+
+    private static void WriteFrames(string dir, int count, int seed, Func<int, int, Random, double> value, string imageType)
+    {
+        Directory.CreateDirectory(dir);
+        var random = new Random(seed);
+        for (var k = 0; k < count; k++)
+        {
+            var data = new float[W * H];
+            for (var y = 0; y < H; y++) for (var x = 0; x < W; x++) data[y * W + x] = (float)value(x, y, random);
+            var header = new FitsHeader();
+            header.Set("IMAGETYP", imageType, "frame type");
+            header.Set("EXPTIME", 1.0, "exposure [s]");
+            using var stream = File.Create(Path.Combine(dir, $"{imageType.Replace(' ', '_')}_{k:D3}.fit"));
+            FitsWriter.WriteFloat32(stream, data, W, H, header: header);
+        }
+    }
+
+    private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
+
+    // Generated lights seen through the optics: bias + throughput × sky and stars; flats and flat-darks beside them.
+    private static (TempDirectory Dir, string Lights) Session(bool withCalibration)
+    {
+        var dir = new TempDirectory();
+        var generated = Path.Combine(dir.Path, "generated");
+        SampleSkyGenerator.Generate(new SampleSkyOptions { Width = W, Height = H, Frames = 10, Seed = 70, SkyGradient = 0, SatelliteTrail = false, BadFrame = false, HotPixels = 0, ExtendedObject = false }, generated);
+        var lights = Path.Combine(dir.Path, "target", "lights");
+        Directory.CreateDirectory(lights);
+        foreach (var file in Directory.GetFiles(generated, "*.fit"))
+        {
+            using var fits = FitsImage.Open(file);
+            var data = fits.ReadPlane();
+            for (var y = 0; y < H; y++) for (var x = 0; x < W; x++) data[y * W + x] = (float)(Bias + data[y * W + x] * Throughput(x, y));
+            using var stream = File.Create(Path.Combine(lights, Path.GetFileName(file)));
+            FitsWriter.WriteFloat32(stream, data, W, H, header: fits.Header.Clone());
+        }
+        if (withCalibration)
+        {
+            WriteFrames(Path.Combine(dir.Path, "target", "flats"), 8, 1, (x, y, r) => Bias + 20000 * Throughput(x, y) + 140 * Gaussian(r), "Flat Field");
+            WriteFrames(Path.Combine(dir.Path, "target", "darkflats"), 8, 2, (_, _, r) => Bias + 5 * Gaussian(r), "Dark Frame");
+        }
+        return (dir, lights);
+    }
+
+    private static RunOutcome Run(TempDirectory dir, string lights, string yaml = "")
+    {
+        var config = Path.Combine(dir.Path, "config.yaml");
+        File.WriteAllText(config, "assumptions:\n  frames_min: 5\n  frames_reduced_threshold: 100\n" + yaml);
+        return StandardPhases.Runner().Start(new StartRequest { InputDir = lights, ConfigPath = config, RunsRoot = Path.Combine(dir.Path, "runs"), RunId = "r" });
+    }
+
+    // Spread of the background: (99th − 1st percentile) / median of 32×32 block medians, 5 % border left out.
+    private static double BackgroundSpread(string stacked)
+    {
+        using var fits = FitsImage.Open(stacked);
+        var plane = new ImagePlane(fits.Width, fits.Height, fits.ReadPlane());
+        var medians = new List<double>();
+        for (var y = H / 20; y + 32 <= H - H / 20; y += 32)
+        for (var x = W / 20; x + 32 <= W - W / 20; x += 32)
+        {
+            var block = new List<double>();
+            for (var j = 0; j < 32; j++) for (var i = 0; i < 32; i++) block.Add(plane[x + i, y + j]);
+            medians.Add(RobustStats.Median(block));
+        }
+        medians.Sort();
+        return (medians[(int)(0.99 * (medians.Count - 1))] - medians[(int)(0.01 * (medians.Count - 1))]) / RobustStats.Median(medians);
+    }
+
+    [Fact]
+    public void Flats_found_beside_the_lights_take_out_vignetting_and_dust()
+    {
+        var (plainDir, plainLights) = Session(withCalibration: false);
+        using (plainDir)
+        {
+            var (dir, lights) = Session(withCalibration: true);
+            using (dir)
+            {
+                var plain = Run(plainDir, plainLights);
+                var calibrated = Run(dir, lights);
+                Assert.True(plain.Status == "ok", plain.Error);
+                Assert.True(calibrated.Status == "ok", calibrated.Error);
+                var before = BackgroundSpread(plain.Output!);
+                var after = BackgroundSpread(calibrated.Output!);
+                // The sky is flat in truth; through the optics it varies by about 30 %.
+                Assert.True(before > 0.15, $"uncalibrated spread {before:P1}");
+                Assert.True(after < 0.02, $"calibrated spread {after:P1} (uncalibrated {before:P1})");
+
+                var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(calibrated.RunDir, "artifacts", "calibration.json"))).RootElement;
+                var kinds = report.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("kind").GetString()).ToList();
+                Assert.Equal(new[] { "flat", "darkflat", "darkflat_as_bias" }, kinds);
+                using var gain = FitsImage.Open(Path.Combine(calibrated.RunDir, "artifacts", "calibration", "flat_gain.fit"));
+                Assert.Equal(8L, (long)gain.Header.GetDouble("NCOMBINE")!);
+                // The dust shadow is in the gain map where it was put, as deep as it is (the vignetting differs a little there too).
+                var g = gain.ReadPlane();
+                var expected = Throughput(200, 90) / Throughput(240, 90);
+                Assert.InRange(g[90 * W + 200] / g[90 * W + 240], expected - 0.01, expected + 0.01);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_flat_of_another_size_stops_the_run_naming_the_file()
+    {
+        var (dir, lights) = Session(withCalibration: false);
+        using (dir)
+        {
+            var flats = Path.Combine(dir.Path, "target", "flats");
+            Directory.CreateDirectory(flats);
+            var small = new float[64 * 64];
+            Array.Fill(small, 1000f);
+            using (var stream = File.Create(Path.Combine(flats, "small_flat.fit"))) FitsWriter.WriteFloat32(stream, small, 64, 64);
+            var outcome = Run(dir, lights);
+            Assert.Equal("error", outcome.Status);
+            Assert.Contains("small_flat.fit is 64x64, the lights are 320x256", outcome.Error);
+        }
+    }
+
+    [Fact]
+    public void Discovery_can_be_turned_off()
+    {
+        var (dir, lights) = Session(withCalibration: true);
+        using (dir)
+        {
+            var outcome = Run(dir, lights, "calibration:\n  discover: false\n");
+            Assert.True(outcome.Status == "ok", outcome.Error);
+            var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "calibration.json"))).RootElement;
+            Assert.Equal(0, report.GetProperty("sources").GetArrayLength());
+        }
+    }
+}
