@@ -11,7 +11,9 @@ namespace TileCompile.Engine.Pipeline;
 /// <param name="Source">The folder or master file used.</param>
 /// <param name="Frames">Frames combined (1 for a supplied master).</param>
 /// <param name="Supplied">True when the source was a master file.</param>
-public sealed record CalibrationSource(string Kind, string Source, int Frames, bool Supplied);
+/// <param name="Library">The master's file in the master library, when it was stored there or taken from it.</param>
+/// <param name="Reused">True when the master came from the library instead of being built.</param>
+public sealed record CalibrationSource(string Kind, string Source, int Frames, bool Supplied, string? Library = null, bool Reused = false);
 
 /// <summary>
 /// Finds the calibration frames a run names or keeps beside its lights, reads them and builds the masters. The
@@ -74,8 +76,13 @@ public static class CalibrationInputs
     /// Reads every source and builds the masters for lights of <paramref name="width"/>×<paramref name="height"/>;
     /// throws naming the file when one does not fit.
     /// </summary>
+    /// <remarks>
+    /// With a <paramref name="library"/>, masters made from folders are taken from it when it holds one of the same
+    /// frames and method, and stored in it when built; <paramref name="note"/> hears of each (and <paramref name="warn"/>
+    /// of a damaged one, which is rebuilt).
+    /// </remarks>
     public static (CalibrationMasters Masters, List<CalibrationSource> Sources) Build(IReadOnlyDictionary<string, string> sources, int width, int height,
-        BayerPattern? pattern, ConfigView config, ParallelOptions parallel)
+        BayerPattern? pattern, ConfigView config, ParallelOptions parallel, MasterLibrary? library = null, Action<string>? note = null, Action<string>? warn = null)
     {
         var method = config.Get(Keys.Combine) == "median" ? MasterMethod.Median : MasterMethod.SigmaClip;
         var used = new List<CalibrationSource>();
@@ -84,6 +91,19 @@ public static class CalibrationInputs
             if (!sources.TryGetValue(kind, out var path)) return null;
             var files = File.Exists(path) ? new[] { path } : InputScanner.FindFrames(path, config.Get(ConfigKeys.Input.Pattern)).ToArray();
             if (files.Length == 0) throw new InvalidDataException($"the {kind} folder {path} holds no FITS frames");
+            string? key = null;
+            if (library is not null && files.Length > 1)
+            {
+                key = MasterLibrary.Key(kind, method, files);
+                var stored = library.TryLoad(kind, key, width, height, out var problem);
+                if (problem is not null) warn?.Invoke(problem + "; it is built again");
+                if (stored is not null)
+                {
+                    used.Add(new CalibrationSource(kind, path, files.Length, false, library.PathOf(kind, key), Reused: true));
+                    note?.Invoke($"master {kind} reused from {library.PathOf(kind, key)} ({files.Length} frames of {path})");
+                    return stored;
+                }
+            }
             if ((long)files.Length * width * height > MaxPixels)
                 throw new InvalidDataException($"the {kind} folder {path} holds {files.Length} frames of {width}x{height}: more than {MaxPixels / 1_000_000_000.0:0.#} G pixels to combine; build a master of fewer frames");
             var planes = new ImagePlane[files.Length];
@@ -95,8 +115,26 @@ public static class CalibrationInputs
                 if (fits.Planes != 1) throw new InvalidDataException($"{kind} frame {files[i]} has {fits.Planes} planes; calibration frames are raw single-plane frames");
                 planes[i] = new ImagePlane(fits.Width, fits.Height, fits.ReadPlane());
             });
-            used.Add(new CalibrationSource(kind, path, files.Length, File.Exists(path)));
-            return planes.Length == 1 ? planes[0] : MasterCombiner.Combine(planes, method, parallel);
+            if (planes.Length == 1)
+            {
+                used.Add(new CalibrationSource(kind, path, 1, File.Exists(path)));
+                return planes[0];
+            }
+            var master = MasterCombiner.Combine(planes, method, parallel);
+            string? stored2 = null;
+            if (library is not null && key is not null)
+            {
+                var header = new FitsHeader();
+                header.Set("IMAGETYP", $"Master {kind}", "master calibration frame");
+                header.Set("NCOMBINE", (long)files.Length, "frames combined");
+                header.Set("TC-METH", method.ToString(), "how the frames were combined");
+                header.Set("TC-KEY", key, "hash of the frames' contents and the method");
+                header.AddHistory($"from {path}");
+                stored2 = library.Store(kind, key, master, header);
+                note?.Invoke($"master {kind} built from {files.Length} frames of {path} and stored as {stored2}");
+            }
+            used.Add(new CalibrationSource(kind, path, files.Length, false, stored2));
+            return master;
         }
         var bias = Master("bias");
         var dark = Master("dark");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Runs;
 using TileCompile.Engine.Samples;
 using TileCompile.Engine.Tests.Support;
 
@@ -34,6 +35,12 @@ public class CalibratedRunTests
         }
     }
 
+    private static float[] Pixels(string fit)
+    {
+        using var fits = FitsImage.Open(fit);
+        return fits.ReadPlane();
+    }
+
     private static double Gaussian(Random r) => Math.Sqrt(-2 * Math.Log(1 - r.NextDouble())) * Math.Cos(2 * Math.PI * r.NextDouble());
 
     // Generated lights seen through the optics: bias + throughput × sky and stars; flats and flat-darks beside them.
@@ -60,11 +67,11 @@ public class CalibratedRunTests
         return (dir, lights);
     }
 
-    private static RunOutcome Run(TempDirectory dir, string lights, string yaml = "")
+    private static RunOutcome Run(TempDirectory dir, string lights, string yaml = "", string runId = "r")
     {
         var config = Path.Combine(dir.Path, "config.yaml");
         File.WriteAllText(config, "assumptions:\n  frames_min: 5\n  frames_reduced_threshold: 100\n" + yaml);
-        return StandardPhases.Runner().Start(new StartRequest { InputDir = lights, ConfigPath = config, RunsRoot = Path.Combine(dir.Path, "runs"), RunId = "r" });
+        return StandardPhases.Runner().Start(new StartRequest { InputDir = lights, ConfigPath = config, RunsRoot = Path.Combine(dir.Path, "runs"), RunId = runId });
     }
 
     // Spread of the background: (99th − 1st percentile) / median of 32×32 block medians, 5 % border left out.
@@ -143,6 +150,43 @@ public class CalibratedRunTests
             Assert.True(outcome.Status == "ok", outcome.Error);
             var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "calibration.json"))).RootElement;
             Assert.Equal(0, report.GetProperty("sources").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public void A_second_run_reuses_the_masters_and_a_damaged_one_is_built_again()
+    {
+        var (dir, lights) = Session(withCalibration: true);
+        using (dir)
+        {
+            var first = Run(dir, lights, runId: "first");
+            Assert.True(first.Status == "ok", first.Error);
+            var library = Path.Combine(dir.Path, "runs", "masters");
+            var stored = Directory.GetFiles(library, "*.fit").OrderBy(f => f).ToList();
+            Assert.Equal(2, stored.Count); // the flat and the flat-dark master
+            var written = stored.Select(File.GetLastWriteTimeUtc).ToList();
+
+            var second = Run(dir, lights, runId: "second");
+            Assert.True(second.Status == "ok", second.Error);
+            Assert.Equal(written, stored.Select(File.GetLastWriteTimeUtc).ToList());
+            var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(second.RunDir, "artifacts", "calibration.json"))).RootElement;
+            Assert.All(report.GetProperty("sources").EnumerateArray().Where(s => s.GetProperty("kind").GetString() is "flat" or "darkflat"),
+                s => Assert.True(s.GetProperty("reused").GetBoolean()));
+            var events = EventLogReader.ReadAll(new RunPaths(second.RunDir).Events);
+            Assert.Equal(2, events.Count(e => e.Type == "phase_progress" && (e.String("substep") ?? "").StartsWith("master ", StringComparison.Ordinal)
+                                              && e.String("substep")!.Contains(" reused from ")));
+            // The same output: the masters read back are the masters built.
+            Assert.Equal(Pixels(first.Output!), Pixels(second.Output!));
+
+            // A damaged master is noticed and built again, with a warning.
+            var bytes = File.ReadAllBytes(stored[0]);
+            bytes[^100] ^= 0x5a;
+            File.WriteAllBytes(stored[0], bytes);
+            var third = Run(dir, lights, runId: "third");
+            Assert.True(third.Status == "ok", third.Error);
+            var warnings = EventLogReader.ReadAll(new RunPaths(third.RunDir).Events).Where(e => e.Type == "warning" && e.String("code") == "master_rebuilt").ToList();
+            Assert.Single(warnings);
+            Assert.Equal(Pixels(first.Output!), Pixels(third.Output!));
         }
     }
 }

@@ -86,7 +86,10 @@ public sealed class RegistrationPhase : IPipelinePhase
             return new CalibrationMasters(Load("bias"), Load("dark"), Load("flat"));
         }
         var sources = CalibrationInputs.Locate(context.Run.InputDir, context.Config);
-        var (masters, used) = CalibrationInputs.Build(sources, frames[0].Width, frames[0].Height, pattern, context.Config, context.ParallelOptions);
+        // The master library sits beside the runs, so every run over the same calibration frames shares its masters.
+        var library = new MasterLibrary(Path.Combine(Path.GetDirectoryName(context.Paths.Root)!, "masters"));
+        var (masters, used) = CalibrationInputs.Build(sources, frames[0].Width, frames[0].Height, pattern, context.Config, context.ParallelOptions,
+            library, note => context.Progress(1, 1, note), warn => context.Warn("master_rebuilt", warn));
         var artifacts = new List<Runs.ArtifactRecord>();
         foreach (var (kind, file) in MasterFiles)
         {
@@ -103,7 +106,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         }
         artifacts.Add(context.WriteJson(CalibrationJson, new
         {
-            sources = used.Select(u => new { kind = u.Kind, source = u.Source, frames = u.Frames, supplied_master = u.Supplied }),
+            sources = used.Select(u => new { kind = u.Kind, source = u.Source, frames = u.Frames, supplied_master = u.Supplied, library = u.Library, reused = u.Reused }),
             applied = masters.IsEmpty ? "nothing" : $"(light − {(masters.Dark is not null ? "dark" : masters.Bias is not null ? "bias" : "0")}){(masters.Gain is not null ? " / flat gain" : "")}",
         }));
         context.Frames.Record(CalibrationRecord, artifacts);
