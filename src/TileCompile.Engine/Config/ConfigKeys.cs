@@ -90,6 +90,9 @@ public static class ConfigKeys
         /// <summary>Find calibration folders by name.</summary>
         public static readonly ConfigKey<bool> Discover = Bool("calibration.discover", true,
             "For each kind left empty, use a folder beside or inside the lights folder named bias/offset, darks/dark, flats/flat or darkflats/flatdarks (any case).");
+        /// <summary>Temperature tolerance of darks.</summary>
+        public static readonly ConfigKey<double> TemperatureTolerance = Double("calibration.temperature_tolerance", 2, 0, 100,
+            "Darks (and flat-darks) may differ from the frames they calibrate by this many °C (CCD-TEMP, else SET-TEMP); exposure must agree within 5 %, gain, offset and binning exactly.");
         /// <summary>How masters are combined.</summary>
         public static readonly ConfigKey<string> Combine = Choice("calibration.combine", "sigma_clip", new[] { "sigma_clip", "median" },
             "How calibration frames become a master: sigma_clip = mean after 3σ winsorized clipping; median = per-pixel median.");

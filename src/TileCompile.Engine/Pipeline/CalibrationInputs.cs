@@ -82,15 +82,33 @@ public static class CalibrationInputs
     /// of a damaged one, which is rebuilt).
     /// </remarks>
     public static (CalibrationMasters Masters, List<CalibrationSource> Sources) Build(IReadOnlyDictionary<string, string> sources, int width, int height,
-        BayerPattern? pattern, ConfigView config, ParallelOptions parallel, MasterLibrary? library = null, Action<string>? note = null, Action<string>? warn = null)
+        BayerPattern? pattern, ConfigView config, ParallelOptions parallel, FrameConditions lights, MasterLibrary? library = null,
+        Action<string>? note = null, Action<string>? warn = null)
     {
         var method = config.Get(Keys.Combine) == "median" ? MasterMethod.Median : MasterMethod.SigmaClip;
+        var tolerance = config.Get(Keys.TemperatureTolerance);
         var used = new List<CalibrationSource>();
+        FrameConditions? flats = null;
         ImagePlane? Master(string kind)
         {
             if (!sources.TryGetValue(kind, out var path)) return null;
             var files = File.Exists(path) ? new[] { path } : InputScanner.FindFrames(path, config.Get(ConfigKeys.Input.Pattern)).ToArray();
             if (files.Length == 0) throw new InvalidDataException($"the {kind} folder {path} holds no FITS frames");
+            // Flat-darks calibrate the flats, everything else the lights.
+            var target = kind == "darkflat" && flats is not null ? flats : lights;
+            var targetName = kind == "darkflat" && flats is not null ? "flats" : "lights";
+            foreach (var file in files)
+            {
+                using var fits = FitsImage.Open(file);
+                var conditions = FrameConditions.From(fits.Header);
+                if (kind == "flat") flats ??= conditions;
+                if (conditions.Mismatches(target, kind, tolerance) is { Count: > 0 } differs)
+                {
+                    var what = differs.Count == 1 ? differs[0] : string.Join(", ", differs.Take(differs.Count - 1)) + " and " + differs[^1];
+                    throw new InvalidDataException($"{kind} {file} ({conditions.Describe()}) does not match the {targetName} ({target.Describe()}): the {what} differ" +
+                                                   (differs.Contains("temperature") ? $" (temperatures may differ by calibration.temperature_tolerance, {tolerance:0.#} °C)" : ""));
+                }
+            }
             string? key = null;
             if (library is not null && files.Length > 1)
             {

@@ -50,6 +50,14 @@ public static class InputScanner
             try
             {
                 using var image = FitsImage.Open(file);
+                var kind = Calibration.FrameTypes.Classify(image.Header.GetString("IMAGETYP"));
+                if (kind is not null and not "light")
+                {
+                    var folder = kind switch { "darkflat" => "darkflats", "bias" => "bias", _ => kind + "s" };
+                    excluded.Add(new ExcludedFrame(file, $"IMAGETYP = '{image.Header.GetString("IMAGETYP")?.Trim()}': a {kind} frame, not a light; " +
+                                                         $"to calibrate with it, put it in a folder named {folder} beside the lights"));
+                    continue;
+                }
                 var info = new FileInfo(file);
                 var pattern = bayerOverride ?? image.Camera.EffectivePattern?.ToString();
                 var mode = image.Planes == 3 ? "RGB" : pattern is null ? "MONO" : "OSC";

@@ -19,7 +19,7 @@ public class CalibratedRunTests
         (1 - 0.3 * (Math.Pow((x - W / 2.0) / (W / 2.0), 2) + Math.Pow((y - H / 2.0) / (H / 2.0), 2)))
         * (1 - 0.15 * Math.Exp(-(Math.Pow(x - 200, 2) + Math.Pow(y - 90, 2)) / (2 * 12 * 12)));
 
-    private static void WriteFrames(string dir, int count, int seed, Func<int, int, Random, double> value, string imageType)
+    private static void WriteFrames(string dir, int count, int seed, Func<int, int, Random, double> value, string imageType, Action<FitsHeader>? more = null)
     {
         Directory.CreateDirectory(dir);
         var random = new Random(seed);
@@ -30,6 +30,7 @@ public class CalibratedRunTests
             var header = new FitsHeader();
             header.Set("IMAGETYP", imageType, "frame type");
             header.Set("EXPTIME", 1.0, "exposure [s]");
+            more?.Invoke(header);
             using var stream = File.Create(Path.Combine(dir, $"{imageType.Replace(' ', '_')}_{k:D3}.fit"));
             FitsWriter.WriteFloat32(stream, data, W, H, header: header);
         }
@@ -187,6 +188,25 @@ public class CalibratedRunTests
             var warnings = EventLogReader.ReadAll(new RunPaths(third.RunDir).Events).Where(e => e.Type == "warning" && e.String("code") == "master_rebuilt").ToList();
             Assert.Single(warnings);
             Assert.Equal(Pixels(first.Output!), Pixels(third.Output!));
+        }
+    }
+
+    [Fact]
+    public void Darks_taken_at_another_exposure_and_temperature_are_refused_with_both_conditions()
+    {
+        var (dir, lights) = Session(withCalibration: false);
+        using (dir)
+        {
+            WriteFrames(Path.Combine(dir.Path, "target", "darks"), 3, 4, (_, _, r) => Bias + 5 * Gaussian(r), "Dark Frame", h =>
+            {
+                h.Set("EXPTIME", 120.0, "exposure [s]");
+                h.Set("CCD-TEMP", -10.0, "sensor temperature [C]");
+            });
+            var outcome = Run(dir, lights);
+            Assert.Equal("error", outcome.Status);
+            Assert.True(outcome.Error!.Contains("(120 s at -10.0 °C) does not match the lights (10 s at 12.5 °C", StringComparison.Ordinal)
+                        && outcome.Error.Contains("the exposure and temperature differ", StringComparison.Ordinal), outcome.Error);
+            Assert.False(Directory.Exists(Path.Combine(dir.Path, "runs", "masters")));
         }
     }
 }

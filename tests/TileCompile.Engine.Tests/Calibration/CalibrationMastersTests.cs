@@ -73,3 +73,20 @@ public class CalibrationMastersTests
         Assert.Contains("master dark 32x32", e.Message);
     }
 }
+
+public class FrameTypesTests
+{
+    [Theory]
+    [InlineData("Light Frame", "light")]
+    [InlineData("LIGHT", "light")]
+    [InlineData("Dark Frame", "dark")]
+    [InlineData("Flat Field", "flat")]
+    [InlineData("Bias Frame", "bias")]
+    [InlineData("Offset", "bias")]
+    [InlineData("Dark Flat", "darkflat")]
+    [InlineData("flat_dark", "darkflat")]
+    [InlineData("Master Dark", "dark")]
+    [InlineData(null, null)]
+    [InlineData("Focus", null)]
+    public void Common_spellings_of_IMAGETYP_are_known(string? imageType, string? kind) => Assert.Equal(kind, FrameTypes.Classify(imageType));
+}

@@ -8,9 +8,11 @@ namespace TileCompile.Engine.Tests.Pipeline;
 
 public class InputScanTests
 {
-    private static string Frame(string dir, string name, int width = 64, int height = 48, string? instrument = null, double exposure = 10, string? bayer = null)
+    private static string Frame(string dir, string name, int width = 64, int height = 48, string? instrument = null, double exposure = 10, string? bayer = null,
+        string? imageType = null)
     {
         var header = new FitsHeader();
+        if (imageType is not null) header.Set("IMAGETYP", imageType, "frame type");
         header.Set("EXPTIME", exposure, "s");
         if (instrument is not null) header.Set("INSTRUME", instrument, "camera");
         if (bayer is not null) header.Set("BAYERPAT", bayer, "CFA");
@@ -90,5 +92,24 @@ public class InputScanTests
         var result = runner.Start(new StartRequest { InputDir = single, RunsRoot = Path.Combine(dir.Path, "runs"), RunId = "one" });
         Assert.Equal("error", result.Status);
         Assert.Contains("only 1 usable frame(s) of 1: at least 2 are needed", result.Error);
+    }
+
+    [Fact]
+    public void Calibration_frames_in_the_lights_folder_are_left_out_saying_what_they_are()
+    {
+        using var dir = new TempDirectory();
+        var files = new List<string>
+        {
+            Frame(dir.Path, "l0.fit", imageType: "Light Frame"), Frame(dir.Path, "l1.fit", imageType: "LIGHT"), Frame(dir.Path, "l2.fit"),
+            Frame(dir.Path, "d0.fit", imageType: "Dark Frame"), Frame(dir.Path, "f0.fit", imageType: "Flat Field"), Frame(dir.Path, "b0.fit", imageType: "Offset"),
+        };
+        var scan = InputScanner.Scan(files, 5);
+        Assert.Equal(new[] { "l0.fit", "l1.fit", "l2.fit" }, scan.Frames.Select(f => Path.GetFileName(f.Path)));
+        var reasons = scan.Excluded.ToDictionary(e => Path.GetFileName(e.Path), e => e.Reason);
+        Assert.Equal(3, reasons.Count);
+        Assert.Contains("IMAGETYP = 'Dark Frame': a dark frame, not a light", reasons["d0.fit"]);
+        Assert.Contains("folder named darks", reasons["d0.fit"]);
+        Assert.Contains("a flat frame", reasons["f0.fit"]);
+        Assert.Contains("a bias frame", reasons["b0.fit"]);
     }
 }

@@ -33,7 +33,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         Keys.MaxRmsPx, Keys.DetectionSigma, Keys.ReferenceFrame, Keys.Interpolation, Keys.Debayer,
         DrizzleKeys.Mode, DrizzleKeys.MinFrames, DrizzleKeys.Scale, DrizzleKeys.Pixfrac,
         Config.ConfigKeys.Calibration.Bias, Config.ConfigKeys.Calibration.Darks, Config.ConfigKeys.Calibration.Flats, Config.ConfigKeys.Calibration.DarkFlats,
-        Config.ConfigKeys.Calibration.Discover, Config.ConfigKeys.Calibration.Combine, Config.ConfigKeys.Input.Pattern,
+        Config.ConfigKeys.Calibration.Discover, Config.ConfigKeys.Calibration.Combine, Config.ConfigKeys.Calibration.TemperatureTolerance, Config.ConfigKeys.Input.Pattern,
     };
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ScanInput };
@@ -88,8 +88,10 @@ public sealed class RegistrationPhase : IPipelinePhase
         var sources = CalibrationInputs.Locate(context.Run.InputDir, context.Config);
         // The master library sits beside the runs, so every run over the same calibration frames shares its masters.
         var library = new MasterLibrary(Path.Combine(Path.GetDirectoryName(context.Paths.Root)!, "masters"));
+        FrameConditions lights;
+        using (var first = FitsImage.Open(frames[0].Path)) lights = FrameConditions.From(first.Header);
         var (masters, used) = CalibrationInputs.Build(sources, frames[0].Width, frames[0].Height, pattern, context.Config, context.ParallelOptions,
-            library, note => context.Progress(1, 1, note), warn => context.Warn("master_rebuilt", warn));
+            lights, library, note => context.Progress(1, 1, note), warn => context.Warn("master_rebuilt", warn));
         var artifacts = new List<Runs.ArtifactRecord>();
         foreach (var (kind, file) in MasterFiles)
         {
