@@ -20,6 +20,7 @@
         'New-TileRunConfig'
         'Test-TileRunConfig'
         'New-TileSampleData'
+        'New-TileMaster'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

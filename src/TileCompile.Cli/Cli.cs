@@ -26,6 +26,7 @@ public static class Cli
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(SampleCommand());
         root.Subcommands.Add(ConfigCommand());
+        root.Subcommands.Add(MasterCommands.Master());
         root.Subcommands.Add(RunCommands.Run());
         root.Subcommands.Add(RunCommands.Resume());
         root.Subcommands.Add(RunCommands.Status());

@@ -35,4 +35,38 @@ public class CalibrationCmdletTests : IClassFixture<SampleFrames>
         Assert.Contains("no-such-darks", error.Exception.Message);
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "nodark")));
     }
+
+    [Fact]
+    public void NewTileMasterBuildsOnceAndARunOverTheSameFramesReusesIt()
+    {
+        using var dir = new TempDirectory();
+        var flats = Path.Combine(dir.Path, "flats-L");
+        Directory.CreateDirectory(flats);
+        foreach (var file in Directory.GetFiles(_frames.FramesPath, "*.fit")) File.Copy(file, Path.Combine(flats, Path.GetFileName(file)));
+        using var session = new PowerShellSession();
+        var master = session.Run($"New-TileMaster -Type Flat -InputPath '{flats}' -RunsRoot '{dir.Path}' -OutputPath '{Path.Combine(dir.Path, "flat.fit")}'")[0];
+        Assert.Equal(10, master.Properties["FrameCount"].Value);
+        Assert.False((bool)master.Properties["Reused"].Value);
+        Assert.Equal(Path.Combine(dir.Path, "flat.fit"), master.Properties["Path"].Value);
+        var again = session.Run($"New-TileMaster Flat '{flats}' -RunsRoot '{dir.Path}'")[0];
+        Assert.True((bool)again.Properties["Reused"].Value);
+        Assert.StartsWith(Path.Combine(dir.Path, "masters", "flat-"), (string)again.Properties["Path"].Value);
+
+        // A run given the same folder takes the master from the library; one given the master file uses it as it is.
+        session.Run($"Start-TileRun '{_frames.FramesPath}' -RunsRoot '{dir.Path}' -RunId fromfolder -FlatPath '{flats}'");
+        Assert.Contains("\"reused\": true", File.ReadAllText(Path.Combine(dir.Path, "fromfolder", "artifacts", "calibration.json")));
+        session.Run($"Start-TileRun '{_frames.FramesPath}' -RunsRoot '{dir.Path}' -RunId fromfile -FlatPath '{Path.Combine(dir.Path, "flat.fit")}'");
+        Assert.Contains("\"supplied_master\": true", File.ReadAllText(Path.Combine(dir.Path, "fromfile", "artifacts", "calibration.json")));
+    }
+
+    [Fact]
+    public void NewTileMasterOnAFolderThatDoesNotExistIsAnObjectNotFoundError()
+    {
+        using var dir = new TempDirectory();
+        using var session = new PowerShellSession();
+        var (_, errors) = session.RunAllowingErrors($"New-TileMaster Dark '{Path.Combine(dir.Path, "none")}' -RunsRoot '{dir.Path}'");
+        var error = Assert.Single(errors);
+        Assert.Equal("InputNotFound,TileCompile.NewTileMaster", error.FullyQualifiedErrorId);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "masters")));
+    }
 }

@@ -72,6 +72,78 @@ public static class CalibrationInputs
         return null;
     }
 
+    // Every frame of one kind, checked to be single-plane frames of the given size.
+    private static ImagePlane[] Load(string kind, IReadOnlyList<string> files, int width, int height, string expected, ParallelOptions parallel)
+    {
+        if ((long)files.Count * width * height > MaxPixels)
+            throw new InvalidDataException($"{files.Count} {kind} frames of {width}x{height} are more than {MaxPixels / 1_000_000_000.0:0.#} G pixels to combine; build a master of fewer frames");
+        var planes = new ImagePlane[files.Count];
+        Parallel.For(0, files.Count, parallel, i =>
+        {
+            using var fits = FitsImage.Open(files[i]);
+            if (fits.Width != width || fits.Height != height)
+                throw new InvalidDataException($"{kind} frame {files[i]} is {fits.Width}x{fits.Height}, {expected} {width}x{height}");
+            if (fits.Planes != 1) throw new InvalidDataException($"{kind} frame {files[i]} has {fits.Planes} planes; calibration frames are raw single-plane frames");
+            planes[i] = new ImagePlane(fits.Width, fits.Height, fits.ReadPlane());
+        });
+        return planes;
+    }
+
+    // A master's header: its kind, how it was made, and the first frame's conditions (so a supplied master is matched too).
+    private static FitsHeader MasterHeader(string kind, IReadOnlyList<string> files, MasterMethod method, string key, string source)
+    {
+        var header = new FitsHeader();
+        using (var first = FitsImage.Open(files[0]))
+            foreach (var card in new[] { "EXPTIME", "EXPOSURE", "CCD-TEMP", "SET-TEMP", "GAIN", "OFFSET", "XBINNING", "YBINNING", "FILTER", "INSTRUME" })
+            {
+                if (first.Header.GetDouble(card) is { } number) header.Set(card, number, "of the first frame combined");
+                else if (first.Header.GetString(card) is { } text) header.Set(card, text, "of the first frame combined");
+            }
+        header.Set("IMAGETYP", $"Master {kind}", "master calibration frame");
+        header.Set("NCOMBINE", (long)files.Count, "frames combined");
+        header.Set("TC-METH", method.ToString(), "how the frames were combined");
+        header.Set("TC-KEY", key, "hash of the frames' contents, the method and the engine version");
+        header.AddHistory($"from {source}");
+        return header;
+    }
+
+    /// <summary>A master built on its own (<c>master build</c>, New-TileMaster).</summary>
+    /// <param name="Path">Where it is.</param>
+    /// <param name="Kind">bias, dark, flat or darkflat.</param>
+    /// <param name="Frames">Frames combined.</param>
+    /// <param name="Key">Its library key.</param>
+    /// <param name="Reused">True when the library already held it (nothing was built).</param>
+    public sealed record BuiltMaster(string Path, string Kind, int Frames, string Key, bool Reused);
+
+    /// <summary>
+    /// Builds the master of <paramref name="kind"/> from the frames in <paramref name="folder"/> into the library (or,
+    /// with <paramref name="output"/>, into that file as well), unless the library holds it already.
+    /// </summary>
+    public static BuiltMaster BuildMaster(string kind, string folder, string pattern, MasterMethod method, MasterLibrary library, string? output, ParallelOptions parallel)
+    {
+        if (!Names.ContainsKey(kind)) throw new ArgumentException($"'{kind}' is not a kind of master; expected bias, dark, flat or darkflat");
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"the {kind} folder {folder} does not exist");
+        var files = InputScanner.FindFrames(folder, pattern);
+        if (files.Count < 2) throw new InvalidDataException($"the {kind} folder {folder} holds {files.Count} FITS frame(s); a master needs at least 2");
+        int width, height;
+        using (var first = FitsImage.Open(files[0])) (width, height) = (first.Width, first.Height);
+        var key = MasterLibrary.Key(kind, method, files);
+        var path = library.PathOf(kind, key);
+        var reused = library.TryLoad(kind, key, width, height, out _) is not null;
+        if (!reused)
+        {
+            var master = MasterCombiner.Combine(Load(kind, files, width, height, "the first frame is", parallel), method, parallel);
+            path = library.Store(kind, key, master, MasterHeader(kind, files, method, key, folder));
+        }
+        if (output is not null)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(output))!);
+            Runs.AtomicFile.Write(output, File.ReadAllBytes(path));
+            path = System.IO.Path.GetFullPath(output);
+        }
+        return new BuiltMaster(path, kind, files.Count, key, reused);
+    }
+
     /// <summary>
     /// Reads every source and builds the masters for lights of <paramref name="width"/>×<paramref name="height"/>;
     /// throws naming the file when one does not fit.
@@ -122,17 +194,7 @@ public static class CalibrationInputs
                     return stored;
                 }
             }
-            if ((long)files.Length * width * height > MaxPixels)
-                throw new InvalidDataException($"the {kind} folder {path} holds {files.Length} frames of {width}x{height}: more than {MaxPixels / 1_000_000_000.0:0.#} G pixels to combine; build a master of fewer frames");
-            var planes = new ImagePlane[files.Length];
-            Parallel.For(0, files.Length, parallel, i =>
-            {
-                using var fits = FitsImage.Open(files[i]);
-                if (fits.Width != width || fits.Height != height)
-                    throw new InvalidDataException($"{kind} frame {files[i]} is {fits.Width}x{fits.Height}, the lights are {width}x{height}");
-                if (fits.Planes != 1) throw new InvalidDataException($"{kind} frame {files[i]} has {fits.Planes} planes; calibration frames are raw single-plane frames");
-                planes[i] = new ImagePlane(fits.Width, fits.Height, fits.ReadPlane());
-            });
+            var planes = Load(kind, files, width, height, "the lights are", parallel);
             if (planes.Length == 1)
             {
                 used.Add(new CalibrationSource(kind, path, 1, File.Exists(path)));
@@ -142,13 +204,7 @@ public static class CalibrationInputs
             string? stored2 = null;
             if (library is not null && key is not null)
             {
-                var header = new FitsHeader();
-                header.Set("IMAGETYP", $"Master {kind}", "master calibration frame");
-                header.Set("NCOMBINE", (long)files.Length, "frames combined");
-                header.Set("TC-METH", method.ToString(), "how the frames were combined");
-                header.Set("TC-KEY", key, "hash of the frames' contents and the method");
-                header.AddHistory($"from {path}");
-                stored2 = library.Store(kind, key, master, header);
+                stored2 = library.Store(kind, key, master, MasterHeader(kind, files, method, key, path));
                 note?.Invoke($"master {kind} built from {files.Length} frames of {path} and stored as {stored2}");
             }
             used.Add(new CalibrationSource(kind, path, files.Length, false, stored2));
