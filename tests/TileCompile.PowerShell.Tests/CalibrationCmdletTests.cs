@@ -7,14 +7,20 @@ public class CalibrationCmdletTests : IClassFixture<SampleFrames>
     private readonly SampleFrames _frames;
     public CalibrationCmdletTests(SampleFrames frames) => _frames = frames;
 
+    // Frames of the lights' size stand in for flats: what is tested is that the folder is read, combined and applied.
+    private string Flats(TempDirectory dir, string name)
+    {
+        var flats = Path.Combine(dir.Path, name);
+        Directory.CreateDirectory(flats);
+        foreach (var file in Directory.GetFiles(_frames.FramesPath, "*.fit")) File.Copy(file, Path.Combine(flats, Path.GetFileName(file)));
+        return flats;
+    }
+
     [Fact]
     public void StartTileRunBuildsMastersFromTheFoldersItIsGiven()
     {
         using var dir = new TempDirectory();
-        // Frames of the lights' size stand in for flats: what is tested is that the folder is read, combined and applied.
-        var flats = Path.Combine(dir.Path, "my-flats");
-        Directory.CreateDirectory(flats);
-        foreach (var file in Directory.GetFiles(_frames.FramesPath, "*.fit")) File.Copy(file, Path.Combine(flats, Path.GetFileName(file)));
+        var flats = Flats(dir, "my-flats");
         using var session = new PowerShellSession();
         var run = session.Run($"Start-TileRun '{_frames.FramesPath}' -RunsRoot '{dir.Path}' -RunId cal -FlatPath '{flats}' -PassThru")[^1];
         Assert.Equal("Completed", run.Properties["Status"].Value.ToString());
@@ -40,9 +46,7 @@ public class CalibrationCmdletTests : IClassFixture<SampleFrames>
     public void NewTileMasterBuildsOnceAndARunOverTheSameFramesReusesIt()
     {
         using var dir = new TempDirectory();
-        var flats = Path.Combine(dir.Path, "flats-L");
-        Directory.CreateDirectory(flats);
-        foreach (var file in Directory.GetFiles(_frames.FramesPath, "*.fit")) File.Copy(file, Path.Combine(flats, Path.GetFileName(file)));
+        var flats = Flats(dir, "flats-L");
         using var session = new PowerShellSession();
         var master = session.Run($"New-TileMaster -Type Flat -InputPath '{flats}' -RunsRoot '{dir.Path}' -OutputPath '{Path.Combine(dir.Path, "flat.fit")}'")[0];
         Assert.Equal(10, master.Properties["FrameCount"].Value);

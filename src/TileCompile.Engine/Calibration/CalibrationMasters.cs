@@ -72,6 +72,25 @@ public sealed class CalibrationMasters
         return gain;
     }
 
+    /// <summary>A dark pixel above the dark's median by this many robust sigmas is hot.</summary>
+    public const double HotSigma = 8;
+
+    /// <summary>
+    /// Hot pixels of the master dark (pixel indices): far above the dark's level. Subtracting the dark takes their
+    /// mean off, not their noise, so they are also repaired like the sensor defects found from the lights.
+    /// </summary>
+    public int[] HotPixels()
+    {
+        if (Dark is null) return Array.Empty<int>();
+        var level = RobustStats.SampledMedian(Dark.Data);
+        var sigma = RobustStats.SampledSigma(Dark.Data, level);
+        if (!(sigma > 0)) return Array.Empty<int>();
+        var hot = new List<int>();
+        var limit = level + HotSigma * sigma;
+        for (var i = 0; i < Dark.Data.Length; i++) if (Dark.Data[i] > limit) hot.Add(i);
+        return hot.ToArray();
+    }
+
     /// <summary>Calibrates <paramref name="light"/> in place; throws when a master's size differs.</summary>
     public void Apply(ImagePlane light, string file)
     {

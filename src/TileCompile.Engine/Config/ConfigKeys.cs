@@ -93,6 +93,9 @@ public static class ConfigKeys
         /// <summary>Temperature tolerance of darks.</summary>
         public static readonly ConfigKey<double> TemperatureTolerance = Double("calibration.temperature_tolerance", 2, 0, 100,
             "Darks (and flat-darks) may differ from the frames they calibrate by this many °C (CCD-TEMP, else SET-TEMP); exposure must agree within 5 %, gain, offset and binning exactly.");
+        /// <summary>Scale darks by exposure.</summary>
+        public static readonly ConfigKey<bool> DarkScaling = Bool("calibration.dark_scaling", false,
+            "Scale the dark current to the lights' exposure: dark' = bias + (dark − bias) · t_light / t_dark. Needs a bias; the darks' exposure then need not match the lights'.");
         /// <summary>How masters are combined.</summary>
         public static readonly ConfigKey<string> Combine = Choice("calibration.combine", "sigma_clip", new[] { "sigma_clip", "median" },
             "How calibration frames become a master: sigma_clip = mean after 3σ winsorized clipping; median = per-pixel median.");

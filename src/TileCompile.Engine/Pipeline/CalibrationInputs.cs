@@ -72,6 +72,15 @@ public static class CalibrationInputs
         return null;
     }
 
+    // bias + (dark − bias) · factor: the dark current of another exposure, on the same bias.
+    private static ImagePlane ScaledDark(ImagePlane dark, ImagePlane bias, double factor)
+    {
+        var scaled = new ImagePlane(dark.Width, dark.Height);
+        var f = (float)factor;
+        for (var i = 0; i < scaled.Data.Length; i++) scaled.Data[i] = bias.Data[i] + (dark.Data[i] - bias.Data[i]) * f;
+        return scaled;
+    }
+
     // Every frame of one kind, checked to be single-plane frames of the given size.
     private static ImagePlane[] Load(string kind, IReadOnlyList<string> files, int width, int height, string expected, ParallelOptions parallel)
     {
@@ -160,7 +169,8 @@ public static class CalibrationInputs
         var method = config.Get(Keys.Combine) == "median" ? MasterMethod.Median : MasterMethod.SigmaClip;
         var tolerance = config.Get(Keys.TemperatureTolerance);
         var used = new List<CalibrationSource>();
-        FrameConditions? flats = null;
+        FrameConditions? flats = null, darks = null;
+        var scaling = config.Get(Keys.DarkScaling);
         ImagePlane? Master(string kind)
         {
             if (!sources.TryGetValue(kind, out var path)) return null;
@@ -174,7 +184,9 @@ public static class CalibrationInputs
                 using var fits = FitsImage.Open(file);
                 var conditions = FrameConditions.From(fits.Header);
                 if (kind == "flat") flats ??= conditions;
-                if (conditions.Mismatches(target, kind, tolerance) is { Count: > 0 } differs)
+                if (kind == "dark") darks ??= conditions;
+                // A scaled dark may have any exposure: only its other conditions must match.
+                if (conditions.Mismatches(target, kind, tolerance).Where(d => !(scaling && kind == "dark" && d == "exposure")).ToList() is { Count: > 0 } differs)
                 {
                     var what = differs.Count == 1 ? differs[0] : string.Join(", ", differs.Take(differs.Count - 1)) + " and " + differs[^1];
                     throw new InvalidDataException($"{kind} {file} ({conditions.Describe()}) does not match the {targetName} ({target.Describe()}): the {what} differ" +
@@ -215,6 +227,15 @@ public static class CalibrationInputs
         var flat = Master("flat");
         var darkFlat = Master("darkflat");
         var gain = flat is null ? null : CalibrationMasters.GainMap(flat, darkFlat, bias, pattern, $"flats {sources["flat"]}");
+        if (scaling && dark is not null)
+        {
+            if (bias is null) throw new InvalidDataException("calibration.dark_scaling needs a bias to take off the darks before scaling them; give bias frames or turn it off");
+            if (darks?.Exposure is not { } td || td <= 0 || lights.Exposure is not { } tl)
+                throw new InvalidDataException("calibration.dark_scaling needs EXPTIME (or EXPOSURE) in the darks' and the lights' headers");
+            dark = ScaledDark(dark, bias, tl / td);
+            used.Add(new CalibrationSource("dark_scaled", sources["dark"], used.Single(u => u.Kind == "dark").Frames, false));
+            note?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"dark current scaled by {tl / td:0.###} ({td:0.###} s darks for {tl:0.###} s lights)"));
+        }
         // Without a bias or dark for the lights, their offset would stay in them and the flat would divide it too
         // (the vignetting comes back inverted). Flat-darks are short darks: as good a bias as there is.
         if (bias is null && dark is null && darkFlat is not null)

@@ -209,4 +209,45 @@ public class CalibratedRunTests
             Assert.False(Directory.Exists(Path.Combine(dir.Path, "runs", "masters")));
         }
     }
+
+    [Fact]
+    public void Hot_pixels_of_the_master_dark_are_repaired_like_sensor_defects()
+    {
+        var (dir, lights) = Session(withCalibration: false);
+        using (dir)
+        {
+            var hot = Enumerable.Range(0, 20).Select(k => (X: 20 + 13 * k, Y: 30 + 9 * k)).ToHashSet();
+            WriteFrames(Path.Combine(dir.Path, "target", "darks"), 5, 6, (x, y, r) => Bias + 5 * Gaussian(r) + (hot.Contains((x, y)) ? 3000 : 0), "Dark Frame", h =>
+            {
+                h.Set("EXPTIME", 10.0, "exposure [s]");
+                h.Set("CCD-TEMP", 12.5, "sensor temperature [C]");
+            });
+            var outcome = Run(dir, lights);
+            Assert.True(outcome.Status == "ok", outcome.Error);
+            var facts = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "state", "phase-01.json"))).RootElement.GetProperty("facts");
+            var defects = int.Parse(facts.GetProperty("sensor_defects").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(defects >= 20, $"{defects} sensor defects, the master dark has 20 hot pixels");
+            Assert.Contains("dark 5 frames", facts.GetProperty("calibration").GetString());
+        }
+    }
+
+    [Fact]
+    public void Dark_scaling_takes_the_bias_off_and_scales_the_dark_current_to_the_lights_exposure()
+    {
+        var (dir, lights) = Session(withCalibration: false);
+        using (dir)
+        {
+            // 20 s darks with 40 ADU of dark current on the bias, for 10 s lights: 20 ADU of it belong to the lights.
+            WriteFrames(Path.Combine(dir.Path, "target", "darks"), 5, 7, (_, _, r) => Bias + 40 + 2 * Gaussian(r), "Dark Frame", h => h.Set("EXPTIME", 20.0, "exposure [s]"));
+            var refused = Run(dir, lights, "calibration:\n  dark_scaling: true\n", runId: "nobias");
+            Assert.Equal("error", refused.Status);
+            Assert.Contains("calibration.dark_scaling needs a bias", refused.Error);
+
+            WriteFrames(Path.Combine(dir.Path, "target", "bias"), 5, 8, (_, _, r) => Bias + 2 * Gaussian(r), "Bias Frame");
+            var outcome = Run(dir, lights, "calibration:\n  dark_scaling: true\n", runId: "scaled");
+            Assert.True(outcome.Status == "ok", outcome.Error);
+            using var dark = FitsImage.Open(Path.Combine(outcome.RunDir, "artifacts", "calibration", "master_dark.fit"));
+            Assert.InRange(RobustStats.Median(dark.ReadPlane()), Bias + 19.5, Bias + 20.5);
+        }
+    }
 }

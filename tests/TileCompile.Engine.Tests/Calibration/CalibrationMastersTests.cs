@@ -46,6 +46,17 @@ public class CalibrationMastersTests
     }
 
     [Fact]
+    public void The_master_darks_hot_pixels_are_found()
+    {
+        var random = new Random(9);
+        var dark = Plane(64, 48, (_, _) => 600 + 4 * (random.NextDouble() - 0.5) * 3.46);
+        foreach (var (x, y) in new[] { (5, 5), (40, 20), (63, 47) }) dark[x, y] += 800;
+        var hot = new CalibrationMasters(null, dark, null).HotPixels();
+        Assert.Equal(new[] { 5 * 64 + 5, 20 * 64 + 40, 47 * 64 + 63 }, hot);
+        Assert.Empty(new CalibrationMasters(dark, null, null).HotPixels());
+    }
+
+    [Fact]
     public void A_colour_flat_is_normalised_per_colour()
     {
         var pattern = BayerPattern.Grbg;

@@ -33,7 +33,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         Keys.MaxRmsPx, Keys.DetectionSigma, Keys.ReferenceFrame, Keys.Interpolation, Keys.Debayer,
         DrizzleKeys.Mode, DrizzleKeys.MinFrames, DrizzleKeys.Scale, DrizzleKeys.Pixfrac,
         Config.ConfigKeys.Calibration.Bias, Config.ConfigKeys.Calibration.Darks, Config.ConfigKeys.Calibration.Flats, Config.ConfigKeys.Calibration.DarkFlats,
-        Config.ConfigKeys.Calibration.Discover, Config.ConfigKeys.Calibration.Combine, Config.ConfigKeys.Calibration.TemperatureTolerance, Config.ConfigKeys.Input.Pattern,
+        Config.ConfigKeys.Calibration.Discover, Config.ConfigKeys.Calibration.Combine, Config.ConfigKeys.Calibration.TemperatureTolerance, Config.ConfigKeys.Calibration.DarkScaling, Config.ConfigKeys.Input.Pattern,
     };
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ScanInput };
@@ -55,6 +55,8 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <summary>Reads a light frame and calibrates it with the run's masters (unchanged when there are none).</summary>
     private sealed class LightReader(CalibrationMasters masters)
     {
+        public CalibrationMasters Masters => masters;
+
         public ImagePlane Read(string path, out FitsHeader header)
         {
             using var image = FitsImage.Open(path);
@@ -276,7 +278,8 @@ public sealed class RegistrationPhase : IPipelinePhase
             stars.Stars.Select(s => new[] { s.X, s.Y, s.Flux, s.Peak, s.Fwhm }).ToList(),
             stars.FullResolution.Select(s => new[] { s.X, s.Y }).ToList(),
             stars.MedianFwhm, stars.Background, stars.Noise,
-            FindDefects(context, reader, frames, pattern is not null, stars.FullResolution));
+            // Hot pixels of the master dark join those the lights themselves show.
+            FindDefects(context, reader, frames, pattern is not null, stars.FullResolution).Union(reader.Masters.HotPixels()).Order().ToArray());
         var artifact = context.WriteJson(ReferenceJson, choice);
         context.Frames.Record(PrologueRecord, new[] { artifact }, JsonSerializer.Serialize(choice, PhaseContext.JsonFormat));
         return choice;
