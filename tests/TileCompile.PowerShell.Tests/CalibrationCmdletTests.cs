@@ -24,6 +24,8 @@ public class CalibrationCmdletTests : IClassFixture<SampleFrames>
         using var session = new PowerShellSession();
         var run = session.Run($"Start-TileRun '{_frames.FramesPath}' -RunsRoot '{dir.Path}' -RunId cal -FlatPath '{flats}' -PassThru")[^1];
         Assert.Equal("Completed", run.Properties["Status"].Value.ToString());
+        Assert.Equal("flat 10 frames", run.Properties["Calibration"].Value);
+        Assert.Equal("flat 10 frames", session.Run($"Get-TileRun -RunsRoot '{dir.Path}' -Newest 1")[0].Properties["Calibration"].Value);
         var report = File.ReadAllText(Path.Combine(dir.Path, "cal", "artifacts", "calibration.json"));
         Assert.Contains("\"kind\": \"flat\"", report);
         Assert.Contains("my-flats", report);

@@ -397,6 +397,7 @@ public sealed class PipelineRunner
             if (facts.TryGetValue("excluded_frames", out var ex) && int.TryParse(ex, out var x)) s.FramesExcluded = x;
         }
         s.Validation = state.Manifest(PhaseId.Stacking)?.Facts.GetValueOrDefault("validation");
+        s.Calibration = state.Manifest(PhaseId.Registration)?.Facts.GetValueOrDefault("calibration");
     }
 
     private static void Retire(RunState state, PhaseId p, int attempt)

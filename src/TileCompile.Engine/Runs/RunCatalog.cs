@@ -104,6 +104,8 @@ public static class RunCatalog
             FrameCount = info.Frames.Count,
             FramesUsed = s.FramesUsed,
             FramesExcluded = s.FramesExcluded,
+            Validation = s.Validation,
+            Calibration = s.Calibration,
             OutputPath = status == RunStatusKind.Completed ? s.Output : null,
             ResumeCount = Math.Max(0, info.Lineage.Count - 1),
             Error = status == RunStatusKind.Failed ? s.Error : null,

@@ -62,6 +62,8 @@ public sealed record RunSummary
     [JsonPropertyName("frames_excluded")] public int? FramesExcluded { get; set; }
     /// <summary>Validation against the classic clipped mean: passed, failed or not measured (null before STACKING).</summary>
     [JsonPropertyName("validation")] public string? Validation { get; set; }
+    /// <summary>The calibration masters used, e.g. "flat 12 frames, darkflat 10 frames" ("none" without; null before REGISTRATION).</summary>
+    [JsonPropertyName("calibration")] public string? Calibration { get; set; }
     /// <summary>Final image, when produced.</summary>
     [JsonPropertyName("output")] public string? Output { get; set; }
     /// <summary>Completed phases (manifests present).</summary>

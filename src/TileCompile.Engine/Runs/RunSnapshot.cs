@@ -63,6 +63,8 @@ public sealed record RunSnapshot
     public string? OutputPath { get; init; }
     /// <summary>Validation of the result against the classic clipped mean: passed, failed or not measured.</summary>
     public string? Validation { get; init; }
+    /// <summary>The calibration masters used ("none" without any; null before REGISTRATION).</summary>
+    public string? Calibration { get; init; }
     /// <summary>Number of resumes.</summary>
     public int ResumeCount { get; init; }
     /// <summary>Error message of the failed phase.</summary>

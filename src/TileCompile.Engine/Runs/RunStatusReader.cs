@@ -84,6 +84,7 @@ public static class RunStatusReader
             FramesExcluded = info?.Summary.FramesExcluded,
             OutputPath = output,
             Validation = info?.Summary.Validation,
+            Calibration = info?.Summary.Calibration,
             ResumeCount = events.Count(e => e.Type == "run_resume"),
             Error = status == RunStatusKind.Failed ? failed?.Message ?? lastEnd?.String("error") : null,
             Phases = phases,

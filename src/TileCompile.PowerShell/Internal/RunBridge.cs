@@ -93,6 +93,7 @@ internal static class RunBridge
         FramesExcluded = s.FramesExcluded,
         OutputPath = s.OutputPath,
         Validation = s.Validation,
+        Calibration = s.Calibration,
         ResumeCount = s.ResumeCount,
         Error = s.Error,
         CompletedPhases = s.Phases.Count > 0 ? s.Phases.Count(p => p.HasManifest) : s.CompletedPhases,

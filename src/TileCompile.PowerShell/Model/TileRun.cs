@@ -76,6 +76,11 @@ public sealed class TileRun
     /// both FWHM and aperture signal-to-noise; see artifacts/validation.json) or not measured.
     /// </summary>
     public string? Validation { get; init; }
+    /// <summary>
+    /// The calibration masters the lights were calibrated with, e.g. "flat 12 frames, darkflat 10 frames" ("none"
+    /// without any; see artifacts/calibration.json); empty before registration ran.
+    /// </summary>
+    public string? Calibration { get; init; }
     /// <summary>Number of resumes.</summary>
     public int ResumeCount { get; init; }
     /// <summary>Error message of a failed run.</summary>
