@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using TileCompile.Engine;
 using TileCompile.Engine.Fits;
+using TileCompile.Engine.Metrics;
 using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.Runs;
 using TileCompile.Engine.Samples;
@@ -41,6 +42,21 @@ if (Arg("--only") == "compare")
     // Measures the given stacks side by side: --only compare label=path label=path ...
     var pairs = args.SkipWhile(a => a != "compare").Skip(1).Where(a => a.Contains('=')).Select(a => (a[..a.IndexOf('=')], a[(a.IndexOf('=') + 1)..])).ToList();
     foreach (var m in QualityCompare.Measure(pairs)) Console.WriteLine(QualityTable.Row(m));
+    return 0;
+}
+
+if (Arg("--only") == "spread")
+{
+    // Background flatness of the given stacks (what calibration with flats must bring down): --only spread label=path ...
+    foreach (var (name, file) in args.SkipWhile(a => a != "spread").Skip(1).Where(a => a.Contains('=')).Select(a => (a[..a.IndexOf('=')], a[(a.IndexOf('=') + 1)..])))
+    {
+        using var fits = FitsImage.Open(file);
+        var planes = Enumerable.Range(0, fits.Planes).Select(p => fits.ReadPlane(p)).ToList();
+        var lum = new float[fits.Width * fits.Height];
+        foreach (var plane in planes) for (var i = 0; i < lum.Length; i++) lum[i] += plane[i] / planes.Count;
+        var spread = StackQuality.BackgroundSpread(new TileCompile.Engine.Imaging.ImagePlane(fits.Width, fits.Height, lum));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {100 * spread:0.00} % |"));
+    }
     return 0;
 }
 

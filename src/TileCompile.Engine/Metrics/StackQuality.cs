@@ -126,6 +126,41 @@ public static class StackQuality
         return match is { Inliers: >= 8 } ? match.Transform : null;
     }
 
+    /// <summary>
+    /// Flatness of a stack's background: the medians of <paramref name="block"/>×<paramref name="block"/> blocks (a 5 %
+    /// border left out), (99th − 1st percentile) / median. Vignetting, dust shadows and gradients raise it; stars
+    /// hardly do (a block's median ignores them). NaN when fewer than 10 blocks fit.
+    /// </summary>
+    public static double BackgroundSpread(ImagePlane image, int block = 64)
+    {
+        var bx = image.Width / 20;
+        var by = image.Height / 20;
+        var medians = new List<double>();
+        var values = new List<float>(block * block);
+        for (var y = by; y + block <= image.Height - by; y += block)
+        for (var x = bx; x + block <= image.Width - bx; x += block)
+        {
+            values.Clear();
+            for (var j = 0; j < block; j++)
+            for (var i = 0; i < block; i++)
+            {
+                var v = image[x + i, y + j];
+                if (float.IsFinite(v)) values.Add(v);
+            }
+            if (values.Count > block * block / 2) medians.Add(RobustStats.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values)));
+        }
+        if (medians.Count < 10) return double.NaN;
+        medians.Sort();
+        double Percentile(double q)
+        {
+            var r = q * (medians.Count - 1);
+            var lo = (int)Math.Floor(r);
+            var hi = Math.Min(lo + 1, medians.Count - 1);
+            return medians[lo] + (r - lo) * (medians[hi] - medians[lo]);
+        }
+        return (Percentile(0.99) - Percentile(0.01)) / RobustStats.Median(medians);
+    }
+
     /// <summary>Flux in the aperture above the median of a sky annulus (9–14 px); NaN near edges or missing data.</summary>
     public static double ApertureFlux(ImagePlane image, double x0, double y0)
     {
