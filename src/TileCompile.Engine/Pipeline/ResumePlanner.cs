@@ -140,10 +140,11 @@ internal sealed class ResumePlanner
         if (Quick(state, p, checkFingerprint: false) is { } quick) return quick;
         var m = state.Manifest(p);
         if (m is null) return null;
-        foreach (var a in m.Artifacts.Where(a => a.Consumed && reader.ReadsArtifact(p, a.Path)))
-        {
-            if (HashingStream.HashFile(state.Paths.Resolve(a.Path)) != a.Sha256) return ("hash_mismatch", a.Path);
-        }
-        return null;
+        // Hashed side by side (gigabytes before a resume); the first mismatch in manifest order is reported, as before.
+        var consumed = m.Artifacts.Where(a => a.Consumed && reader.ReadsArtifact(p, a.Path)).ToList();
+        var intact = new bool[consumed.Count];
+        Parallel.For(0, consumed.Count, i => intact[i] = HashingStream.HashFile(state.Paths.Resolve(consumed[i].Path)) == consumed[i].Sha256);
+        var broken = Array.IndexOf(intact, false);
+        return broken >= 0 ? ("hash_mismatch", consumed[broken].Path) : null;
     }
 }
