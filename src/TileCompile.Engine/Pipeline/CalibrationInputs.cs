@@ -136,21 +136,29 @@ public static class CalibrationInputs
         if (files.Count < 2) throw new InvalidDataException($"the {kind} folder {folder} holds {files.Count} FITS frame(s); a master needs at least 2");
         int width, height;
         using (var first = FitsImage.Open(files[0])) (width, height) = (first.Width, first.Height);
-        var key = MasterLibrary.Key(kind, method, files);
-        var path = library.PathOf(kind, key);
-        var reused = library.TryLoad(kind, key, width, height, out _) is not null;
-        if (!reused)
-        {
-            var master = MasterCombiner.Combine(Load(kind, files, width, height, "the first frame is", parallel), method, parallel);
-            path = library.Store(kind, key, master, MasterHeader(kind, files, method, key, folder));
-        }
+        var (_, stored, key, reused) = FromLibraryOrCombined(kind, files, folder, width, height, "the first frame is", method, library, parallel, warn: null);
+        // With a library, the master always has its file there.
+        var path = stored!;
         if (output is not null)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(output))!);
             Runs.AtomicFile.Write(output, File.ReadAllBytes(path));
             path = System.IO.Path.GetFullPath(output);
         }
-        return new BuiltMaster(path, kind, files.Count, key, reused);
+        return new BuiltMaster(path, kind, files.Count, key!, reused);
+    }
+
+    // The master of these frames: the library's when it holds it intact, else combined (and stored there, with a library).
+    private static (ImagePlane Master, string? Stored, string? Key, bool Reused) FromLibraryOrCombined(string kind, IReadOnlyList<string> files, string source,
+        int width, int height, string expected, MasterMethod method, MasterLibrary? library, ParallelOptions parallel, Action<string>? warn)
+    {
+        if (library is null) return (MasterCombiner.Combine(Load(kind, files, width, height, expected, parallel), method, parallel), null, null, false);
+        var key = MasterLibrary.Key(kind, method, files);
+        var stored = library.TryLoad(kind, key, width, height, out var problem);
+        if (problem is not null) warn?.Invoke(problem + "; it is built again");
+        if (stored is not null) return (stored, library.PathOf(kind, key), key, true);
+        var master = MasterCombiner.Combine(Load(kind, files, width, height, expected, parallel), method, parallel);
+        return (master, library.Store(kind, key, master, MasterHeader(kind, files, method, key, source)), key, false);
     }
 
     /// <summary>
@@ -193,33 +201,16 @@ public static class CalibrationInputs
                                                    (differs.Contains("temperature") ? $" (temperatures may differ by calibration.temperature_tolerance, {tolerance:0.#} °C)" : ""));
                 }
             }
-            string? key = null;
-            if (library is not null && files.Length > 1)
-            {
-                key = MasterLibrary.Key(kind, method, files);
-                var stored = library.TryLoad(kind, key, width, height, out var problem);
-                if (problem is not null) warn?.Invoke(problem + "; it is built again");
-                if (stored is not null)
-                {
-                    used.Add(new CalibrationSource(kind, path, files.Length, false, library.PathOf(kind, key), Reused: true));
-                    note?.Invoke($"master {kind} reused from {library.PathOf(kind, key)} ({files.Length} frames of {path})");
-                    return stored;
-                }
-            }
-            var planes = Load(kind, files, width, height, "the lights are", parallel);
-            if (planes.Length == 1)
+            if (files.Length == 1)
             {
                 used.Add(new CalibrationSource(kind, path, 1, File.Exists(path)));
-                return planes[0];
+                return Load(kind, files, width, height, "the lights are", parallel)[0];
             }
-            var master = MasterCombiner.Combine(planes, method, parallel);
-            string? stored2 = null;
-            if (library is not null && key is not null)
-            {
-                stored2 = library.Store(kind, key, master, MasterHeader(kind, files, method, key, path));
-                note?.Invoke($"master {kind} built from {files.Length} frames of {path} and stored as {stored2}");
-            }
-            used.Add(new CalibrationSource(kind, path, files.Length, false, stored2));
+            var (master, stored, _, reused) = FromLibraryOrCombined(kind, files, path, width, height, "the lights are", method, library, parallel, warn);
+            if (stored is not null)
+                note?.Invoke(reused ? $"master {kind} reused from {stored} ({files.Length} frames of {path})"
+                                    : $"master {kind} built from {files.Length} frames of {path} and stored as {stored}");
+            used.Add(new CalibrationSource(kind, path, files.Length, false, stored, reused));
             return master;
         }
         var bias = Master("bias");

@@ -46,6 +46,27 @@ public sealed class RegistrationPhase : IPipelinePhase
     private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise,
         int[]? Defects = null);
 
+    /// <summary>Folder of the drizzled frames (values and coverage), when frames are drizzled.</summary>
+    internal const string DrizzleFolder = "work/drizzle/";
+
+    /// <summary>
+    /// For phases that read the registered frames but not the drizzled ones: whether <paramref name="path"/> of
+    /// <paramref name="upstream"/> is one they read (so a resume does not hash gigabytes of drizzle files for them).
+    /// </summary>
+    internal static bool ReadsAllButDrizzle(PhaseId upstream, string path) =>
+        upstream != PhaseId.Registration || !path.StartsWith(DrizzleFolder, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Of registration's artifacts the stacking phases read the drizzled frames and the registered frames (which are
+    /// the channel cubes of debayered colour frames); the rest is reports.
+    /// </summary>
+    internal static bool IsStackInput(string path) =>
+        path.StartsWith(DrizzleFolder, StringComparison.Ordinal) || path.StartsWith("outputs/registered/", StringComparison.Ordinal)
+        || path.StartsWith("artifacts/", StringComparison.Ordinal);
+
+    // Cards that describe a mosaic: gone once the pixels are colour planes.
+    private static readonly string[] MosaicCards = { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" };
+
     /// <summary>Artifact path of the calibration report (which frames made which master).</summary>
     public const string CalibrationJson = "artifacts/calibration.json";
     private const int CalibrationRecord = -2;
@@ -373,7 +394,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         var relative = "outputs/registered/" + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
         if (planes == 3)
         {
-            foreach (var key in new[] { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" }) header.Remove(key);
+            foreach (var key in MosaicCards) header.Remove(key);
             header.Set("TC-CHAN", "R,G,B", "planes of this cube");
             header.Set("TC-DEBAY", debayer!.Value.ToString(), "debayered at full resolution before warping");
         }
@@ -394,10 +415,10 @@ public sealed class RegistrationPhase : IPipelinePhase
                 drops.Weights[c].CopyTo(coverage, c * n);
             }
             var drizzleHeader = header.Clone();
-            foreach (var key in new[] { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" }) drizzleHeader.Remove(key);
+            foreach (var key in MosaicCards) drizzleHeader.Remove(key);
             drizzleHeader.Set("TC-DRIZ", $"scale {drizzle.Scale}, pixfrac {drizzle.Pixfrac}", "drizzled onto the reference grid");
             drizzleHeader.Set("TC-CHAN", pattern is null ? "L" : "R,G,B", "planes of this cube");
-            drizzled = "work/drizzle/" + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
+            drizzled = DrizzleFolder + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
             var drizzleRecord = context.WriteArtifact(drizzled, s => FitsWriter.WriteFloat32(s, values, drops.Width, drops.Height, drops.Values.Length, drizzleHeader));
             drizzleHeader.Set("TC-MAP", "coverage", "drop overlap per output pixel (output-pixel areas)");
             var coverageRecord = context.WriteArtifact(StackPlanes.CoveragePath(drizzled),

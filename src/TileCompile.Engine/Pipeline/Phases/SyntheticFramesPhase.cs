@@ -38,7 +38,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     public bool ReadsArtifact(PhaseId upstream, string path) => upstream switch
     {
         PhaseId.TileReconstruction => path.StartsWith("work/clip_bounds_", StringComparison.Ordinal),
-        PhaseId.Registration => TileReconstructionPhase.RegistrationStackInput(path),
+        PhaseId.Registration => RegistrationPhase.IsStackInput(path),
         _ => true,
     };
     /// <inheritdoc />

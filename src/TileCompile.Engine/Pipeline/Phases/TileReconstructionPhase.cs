@@ -36,13 +36,7 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.TileGrid, PhaseId.LocalMetrics };
     /// <inheritdoc />
-    public bool ReadsArtifact(PhaseId upstream, string path) => upstream != PhaseId.Registration || RegistrationStackInput(path);
-
-    // Of registration's artifacts the stacking phases read the drizzled frames and the registered frames (which are
-    // the channel cubes of debayered colour frames); the rest is reports.
-    internal static bool RegistrationStackInput(string path) =>
-        path.StartsWith("work/drizzle/", StringComparison.Ordinal) || path.StartsWith("outputs/registered/", StringComparison.Ordinal)
-        || path.StartsWith("artifacts/", StringComparison.Ordinal);
+    public bool ReadsArtifact(PhaseId upstream, string path) => upstream != PhaseId.Registration || RegistrationPhase.IsStackInput(path);
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 
