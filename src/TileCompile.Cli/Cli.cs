@@ -194,8 +194,11 @@ public static class Cli
             ArgumentException => "InvalidArgument",
             _ => "IOError",
         };
-        if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = new { id, message = e.Message } }, Json));
-        else Console.Error.WriteLine($"error: {e.Message}");
+        var message = id == RunErrorIds.AlreadyCompleted
+            ? $"{e.Message} ({CommandName.Current} resume --from-phase N, or --force)"
+            : e.Message;
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = new { id, message } }, Json));
+        else Console.Error.WriteLine($"error: {message}");
         return 1;
     }
 }

@@ -96,7 +96,7 @@ internal static class RunCommands
             if (!File.Exists(Path.Combine(dir, "run.json")))
                 throw new TileRunException(RunErrorIds.RunNotFound, $"'{dir}' is not a run directory (no run.json).");
             var s = RunStatusReader.Read(dir);
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(s, Cli.Json));
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(WithResumeCommand(s), Cli.Json));
             else PrintStatus(s);
             return 0;
         }));
@@ -133,7 +133,7 @@ internal static class RunCommands
             });
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(runs, Cli.Json));
+                Console.WriteLine(JsonSerializer.Serialize(runs.Select(WithResumeCommand).ToList(), Cli.Json));
                 return 0;
             }
             if (runs.Count == 0)
@@ -211,6 +211,9 @@ internal static class RunCommands
         }
     }
 
+    private static RunSnapshot WithResumeCommand(RunSnapshot s) =>
+        s.IsResumable ? s with { ResumeCommand = CommandName.Resume(s.Path) } : s;
+
     private static void PrintStatus(RunSnapshot s)
     {
         var phase = s.Phase is { } p ? $" (phase {p} {s.PhaseName})" : "";
@@ -234,7 +237,7 @@ internal static class RunCommands
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"    {l.Attempt}: {l.Started:yyyy-MM-dd HH:mm:ss}Z {l.Mode,-8} from {(l.FromPhase?.ToString(CultureInfo.InvariantCulture) ?? "-"),-3} {l.Result ?? "(no end)"} {string.Join("; ", l.Reasons)}"));
         }
-        if (s.ResumeCommand is not null) Console.WriteLine($"  Resume:   {s.ResumeCommand}");
+        if (s.IsResumable) Console.WriteLine($"  Resume:   {CommandName.Resume(s.Path)}");
     }
 
     internal static string FormatDuration(TimeSpan? d) =>
@@ -305,7 +308,7 @@ internal sealed class EventPrinter
             else
             {
                 Console.Error.WriteLine($"Run {outcome.RunId} {(outcome.Status == "cancelled" ? "was cancelled" : "failed")}: {outcome.Error}");
-                Console.Error.WriteLine($"Resume it with: tile-compile resume --run-dir \"{outcome.RunDir}\"");
+                Console.Error.WriteLine($"Resume it with: {CommandName.Resume(outcome.RunDir)}");
             }
         }
         return outcome.Status == "ok" ? 0 : 1;

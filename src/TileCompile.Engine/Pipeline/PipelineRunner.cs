@@ -49,7 +49,7 @@ public sealed class PipelineRunner
         var plan = _planner.Plan(state, request, snapshot.Status, verifyHashes: false);
         if (snapshot.Status == RunStatusKind.Completed && plan.NothingToDo)
             throw new TileRunException(RunErrorIds.AlreadyCompleted,
-                $"run {state.Info.RunId} already completed ({snapshot.OutputPath}); nothing changed since. Use --from-phase N to run phases again, or --force to start over.");
+                $"run {state.Info.RunId} already completed ({snapshot.OutputPath}); nothing changed since; name a phase to run it and the ones after it again, or force a fresh start.");
         CheckInputs(state, plan);
         RunLock runLock;
         try

@@ -113,8 +113,6 @@ public static class RunCatalog
             SizeBytes = s.SizeBytes,
             Lineage = info.Lineage,
             LockHolder = holder,
-            ResumeCommand = status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted
-                ? $"tile-compile resume --run-dir \"{paths.Root}\"" : null,
             InputDir = info.InputDir,
             ConfigHash = info.ConfigHash,
         };

@@ -79,7 +79,12 @@ public sealed record RunSnapshot
     public IReadOnlyList<LineageEntry> Lineage { get; init; } = Array.Empty<LineageEntry>();
     /// <summary>Who holds the lock, when running.</summary>
     public LockHolder? LockHolder { get; init; }
-    /// <summary>The command that resumes the run, for runs that can be resumed.</summary>
+    /// <summary>Whether the run ended before its last phase (failed, cancelled or killed) and a resume continues it.</summary>
+    public bool IsResumable => Status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted;
+    /// <summary>
+    /// The command that resumes the run, in the syntax of the front end that shows it (each fills it in); the
+    /// engine leaves it empty because it cannot know how the user reaches it.
+    /// </summary>
     public string? ResumeCommand { get; init; }
     /// <summary>Input folder.</summary>
     public string? InputDir { get; init; }

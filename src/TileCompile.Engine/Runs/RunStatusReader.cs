@@ -92,8 +92,6 @@ public static class RunStatusReader
             SizeBytes = size,
             Lineage = info?.Lineage ?? new List<LineageEntry>(),
             LockHolder = holder,
-            ResumeCommand = status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted
-                ? $"tile-compile resume --run-dir \"{paths.Root}\"" : null,
             InputDir = info?.InputDir,
             ConfigHash = info?.ConfigHash,
         };

@@ -86,16 +86,20 @@ public sealed class NewTileSampleData : PSCmdlet
         var done = 0;
         var work = Task.Run(() => EngineBridge.GenerateSamples(target, Frames, Width, Height, Sensor, Seed,
             n => Volatile.Write(ref done, n), _cancel.Token));
-        var progress = new ProgressRecord(1, "New-TileSampleData", $"Generating frames in {target}");
+        // A new record per write, so that a caller collecting the progress stream keeps each state.
         while (!work.Wait(200))
         {
             var n = Volatile.Read(ref done);
-            progress.PercentComplete = (int)(100L * n / Frames);
-            progress.StatusDescription = $"{n} of {Frames} frames";
-            WriteProgress(progress);
+            WriteProgress(new ProgressRecord(1, "New-TileSampleData", $"{n} of {Frames} frames into {target}")
+            {
+                PercentComplete = (int)(100L * n / Frames),
+            });
         }
-        progress.RecordType = ProgressRecordType.Completed;
-        WriteProgress(progress);
+        WriteProgress(new ProgressRecord(1, "New-TileSampleData", $"{Frames} frames into {target}")
+        {
+            PercentComplete = 100,
+            RecordType = ProgressRecordType.Completed,
+        });
 
         if (work.IsCanceled) return;
         if (work.Exception is { } failure)

@@ -26,7 +26,9 @@ namespace TileCompile;
 /// </example>
 /// <example>
 /// <code>Start-ThreadJob { Start-TileRun ~/lights -RunsRoot ~/runs }</code>
-/// <para>Runs in the background; follow it with Get-TileRun -RunsRoot ~/runs -Newest 1 | Get-TileRunEvent -Follow.</para>
+/// <para>Runs in the background (the installed module loads in the job by itself; a copy imported by path needs
+/// Import-Module inside the job, see about_TileCompile); follow it with
+/// Get-TileRun -RunsRoot ~/runs -Newest 1 | Get-TileRunEvent -Follow.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Start, "TileRun", SupportsShouldProcess = true)]
 [OutputType(typeof(TileRunEvent), typeof(TileRun))]

@@ -19,7 +19,10 @@ internal static class RunBridge
         }
         catch (TileRunException e)
         {
-            throw new TileOperationException(e.ErrorId, Category(e.ErrorId), e.Message, e);
+            var message = e.ErrorId == RunErrorIds.AlreadyCompleted
+                ? e.Message + " (Resume-TileRun -FromPhase N, or -Force)"
+                : e.Message;
+            throw new TileOperationException(e.ErrorId, Category(e.ErrorId), message, e);
         }
         catch (ConfigValidationException e)
         {
@@ -109,7 +112,8 @@ internal static class RunBridge
             Complete = p.HasManifest,
         }).ToArray(),
         InputPath = s.InputDir,
-        ResumeCommand = s.Status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted
+        IsResumable = s.IsResumable,
+        ResumeCommand = s.IsResumable
             ? $"Resume-TileRun -Path '{s.Path}'" : null,
         HeldBy = s.LockHolder?.Describe(),
     };

@@ -143,26 +143,37 @@ public abstract class RunCmdletBase : PSCmdlet
         }
     }
 
-    /// <summary>Turns phase events into parent (run) and child (phase) progress records with time remaining.</summary>
+    /// <summary>
+    /// Turns phase events into parent (run) and child (phase) progress records with time remaining. Every write is
+    /// a new record: a host or a caller collecting the progress stream keeps what each one said at the time.
+    /// </summary>
     private sealed class ProgressTracker(string activity)
     {
-        private readonly ProgressRecord _run = new(1, activity, "starting");
-        private ProgressRecord? _phase;
         private readonly Stopwatch _phaseClock = new();
+        private int _phase;
+        private string _phaseName = "";
+        private string _phaseStatus = "starting";
+        private int _phasePercent = -1;
+        private int _secondsRemaining = -1;
+        private bool _phaseShown;
 
         public IEnumerable<ProgressRecord> Update(TileRunEvent e)
         {
-            var phase = e.Phase is { } p ? (int)p : 0;
-            _run.StatusDescription = $"phase {phase} of 10: {e.PhaseName}";
-            _run.PercentComplete = Math.Clamp(phase * 100 / 11, 0, 100);
-            yield return _run;
-            if (e is TilePhaseStartEvent)
+            if (e.Phase is { } p && ((int)p != _phase || _phaseName.Length == 0 || e is TilePhaseStartEvent))
             {
-                _phase = new ProgressRecord(2, e.PhaseName ?? "phase", "starting") { ParentActivityId = 1 };
-                _phaseClock.Restart();
-                yield break;
+                if ((int)p != _phase || e is TilePhaseStartEvent)
+                {
+                    _phaseStatus = "starting";
+                    _phasePercent = -1;
+                    _secondsRemaining = -1;
+                    _phaseClock.Restart();
+                }
+                _phase = (int)p;
+                // Frame and progress events may not carry the name; the phase's own identity always does.
+                _phaseName = e.PhaseName ?? p.ToString();
             }
-            _phase ??= new ProgressRecord(2, e.PhaseName ?? "phase", "working") { ParentActivityId = 1 };
+            yield return RunRecord(ProgressRecordType.Processing);
+            if (e is TilePhaseStartEvent) yield break;
             var (current, total) = e switch
             {
                 TilePhaseProgressEvent pe => (pe.Current, pe.Total),
@@ -172,22 +183,32 @@ public abstract class RunCmdletBase : PSCmdlet
             if (total > 0)
             {
                 var fraction = Math.Clamp(current / total, 0, 1);
-                _phase.PercentComplete = (int)(fraction * 100);
-                _phase.StatusDescription = e is TileFrameProcessedEvent f ? $"frame {current:0} of {total:0}: {f.FrameName}" : $"{current:0} of {total:0}";
-                if (fraction > 0.02) _phase.SecondsRemaining = (int)(_phaseClock.Elapsed.TotalSeconds * (1 - fraction) / fraction);
+                _phasePercent = (int)(fraction * 100);
+                _phaseStatus = e is TileFrameProcessedEvent f ? $"frame {current:0} of {total:0}: {f.FrameName}" : $"{current:0} of {total:0}";
+                if (fraction > 0.02) _secondsRemaining = (int)(_phaseClock.Elapsed.TotalSeconds * (1 - fraction) / fraction);
             }
-            yield return _phase;
+            _phaseShown = true;
+            yield return PhaseRecord(ProgressRecordType.Processing);
         }
 
         public IEnumerable<ProgressRecord> Complete()
         {
-            if (_phase is not null)
-            {
-                _phase.RecordType = ProgressRecordType.Completed;
-                yield return _phase;
-            }
-            _run.RecordType = ProgressRecordType.Completed;
-            yield return _run;
+            if (_phaseShown) yield return PhaseRecord(ProgressRecordType.Completed);
+            yield return RunRecord(ProgressRecordType.Completed);
         }
+
+        private ProgressRecord RunRecord(ProgressRecordType type) => new(1, activity, $"phase {_phase} of 10: {_phaseName}")
+        {
+            PercentComplete = Math.Clamp(_phase * 100 / 11, 0, 100),
+            RecordType = type,
+        };
+
+        private ProgressRecord PhaseRecord(ProgressRecordType type) => new(2, _phaseName.Length > 0 ? _phaseName : "phase", _phaseStatus)
+        {
+            ParentActivityId = 1,
+            PercentComplete = _phasePercent,
+            SecondsRemaining = _secondsRemaining,
+            RecordType = type,
+        };
     }
 }

@@ -93,6 +93,8 @@ public sealed class TileRun
     public TilePhaseState[] Phases { get; init; } = Array.Empty<TilePhaseState>();
     /// <summary>Input folder.</summary>
     public string? InputPath { get; init; }
+    /// <summary>Whether the run ended before its last phase (Failed, Cancelled or Interrupted) and Resume-TileRun continues it.</summary>
+    public bool IsResumable { get; init; }
     /// <summary>The command that resumes the run, when it can be resumed.</summary>
     public string? ResumeCommand { get; init; }
     /// <summary>Who holds the run's lock, while running.</summary>

@@ -136,6 +136,9 @@ public class CliResumeErrorTests : IClassFixture<CrashFixture>
         Assert.Equal(1, code);
         Assert.Equal("AlreadyCompleted", Error(stdout).GetProperty("id").GetString());
         Assert.Contains("already completed", Error(stdout).GetProperty("message").GetString());
+        // The hint names the command this process was started with (here the host and the program's file).
+        Assert.Contains("dotnet ", Error(stdout).GetProperty("message").GetString());
+        Assert.Contains("TileCompile.Cli.dll resume --from-phase N, or --force", Error(stdout).GetProperty("message").GetString());
 
         (code, stdout, _) = CliProcess.Run(_fx.Root, null, "resume", "--run-dir", run, "--from-phase", "42", "--json");
         Assert.Equal(1, code);

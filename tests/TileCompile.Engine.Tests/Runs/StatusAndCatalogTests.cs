@@ -15,14 +15,14 @@ public class StatusAndCatalogTests
         Assert.Equal(11, snap.CompletedPhases);
         Assert.Equal(ok.Output, snap.OutputPath);
         Assert.All(snap.Phases, p => Assert.Equal("ok", p.Status));
-        Assert.Null(snap.ResumeCommand);
+        Assert.False(snap.IsResumable);
 
         // A crash: the log has no run_end and nobody holds the lock.
         var log = new RunPaths(ok.RunDir).Events;
         var lines = File.ReadAllLines(log);
         File.WriteAllLines(log, lines[..^1]);
         Assert.Equal(RunStatusKind.Interrupted, RunStatusReader.Read(ok.RunDir).Status);
-        Assert.NotNull(RunStatusReader.Read(ok.RunDir).ResumeCommand);
+        Assert.True(RunStatusReader.Read(ok.RunDir).IsResumable);
     }
 
     [Fact]

@@ -1,0 +1,219 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:Frames = New-TestFrames (Join-Path $TestDrive 'frames')
+    $script:BadConfig = New-FailingConfig (Join-Path $TestDrive 'bad-reference.yaml')
+    $ProgressPreference = 'SilentlyContinue'
+
+    function New-CompletedRun([string] $Root, [string] $Id) {
+        Start-TileRun $Frames -RunsRoot $Root -RunId $Id | Out-Null
+        Join-Path $Root $Id
+    }
+}
+
+Describe 'Start-TileRun' {
+    It 'streams typed events and passes the finished run through' {
+        $root = Join-Path $TestDrive 'start'
+        $out = Start-TileRun $Frames -RunsRoot $root -RunId r1 -PassThru
+        $out[0].GetType().Name | Should -Be 'TileRunStartEvent'
+        @($out | Where-Object { $_.GetType().Name -eq 'TilePhaseEndEvent' }).Count | Should -Be 11
+        $run = $out[-1]
+        $run.GetType().FullName | Should -Be 'TileCompile.PowerShell.TileRun'
+        $run.Status | Should -Be 'Completed'
+        $run.OutputPath | Should -Exist
+        $run.IsResumable | Should -BeFalse
+    }
+
+    It 'reports progress records with the phase and a per-frame child bar' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ManifestPath).AddStatement()
+            $null = $ps.AddCommand('Start-TileRun').AddParameter('InputPath', $Frames).AddParameter('RunsRoot', (Join-Path $TestDrive 'progress'))
+            $null = $ps.Invoke()
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $records = @($ps.Streams.Progress)
+            $records.Count | Should -BeGreaterThan 10
+            $run = @($records | Where-Object ActivityId -eq 1)
+            $run | Where-Object StatusDescription -eq 'phase 1 of 10: REGISTRATION' | Should -Not -BeNullOrEmpty
+            $run | Where-Object StatusDescription -eq 'phase 10 of 10: STACKING' | Should -Not -BeNullOrEmpty
+            $run | Where-Object StatusDescription -match ': $' | Should -BeNullOrEmpty
+            $frames = @($records | Where-Object { $_.ParentActivityId -eq 1 -and $_.Activity -eq 'REGISTRATION' -and $_.StatusDescription -like 'frame *' })
+            $frames.Count | Should -BeGreaterOrEqual 10
+            $frames[-1].PercentComplete | Should -Be 100
+            $frames[0].PercentComplete | Should -BeLessThan 100
+            $records[-1].RecordType | Should -Be 'Completed'
+            $records[-1].ActivityId | Should -Be 1
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'fails a run with a PhaseFailed error that says how to resume it' {
+        $root = Join-Path $TestDrive 'failed-id'
+        { Start-TileRun $Frames -RunsRoot $root -RunId broken -ConfigPath $BadConfig -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PhaseFailed,TileCompile.StartTileRun'
+        $err = $null
+        Start-TileRun $Frames -RunsRoot (Join-Path $TestDrive 'failed-msg') -RunId b -ConfigPath $BadConfig -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        "$($err[0])" | Should -Match 'missing\.fit'
+        "$($err[0])" | Should -Match "Resume-TileRun -Path '.*failed-msg.b'"
+    }
+
+    It 'rejects an invalid configuration with ConfigInvalid, naming the key' {
+        $config = Join-Path $TestDrive 'invalid.yaml'
+        Set-Content $config "stacking:`n  method: average_of_everything"
+        { Start-TileRun $Frames -RunsRoot (Join-Path $TestDrive 'invalid') -ConfigPath $config -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConfigInvalid,TileCompile.StartTileRun' -ExpectedMessage '*stacking.method*'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $root = Join-Path $TestDrive 'whatif-start'
+        Start-TileRun $Frames -RunsRoot $root -WhatIf
+        Test-Path $root | Should -BeFalse
+    }
+}
+
+Describe 'The design card pipelines' {
+    It 'Get-TileRun | Where-Object Status -eq Failed | Resume-TileRun finishes the failed run' {
+        $root = Join-Path $TestDrive 'card'
+        New-CompletedRun $root good | Out-Null
+        Start-TileRun $Frames -RunsRoot $root -RunId broken -ConfigPath $BadConfig -ErrorAction SilentlyContinue | Out-Null
+        $config = Join-Path $root 'broken/config.yaml'
+        (Get-Content -Raw $config) -replace "reference_frame: 'missing.fit'", "reference_frame: ''" | Set-Content $config -NoNewline
+
+        $failed = @(Get-TileRun -RunsRoot $root | Where-Object Status -eq Failed)
+        $failed.RunId | Should -Be 'broken'
+        $failed[0].IsResumable | Should -BeTrue
+        $out = Get-TileRun -RunsRoot $root | Where-Object Status -eq Failed | Resume-TileRun -PassThru
+        $out[0].GetType().Name | Should -Be 'TileRunResumeEvent'
+        $out[-1].Status | Should -Be 'Completed'
+        $out[-1].ResumeCount | Should -Be 1
+        @(Get-TileRun -RunsRoot $root | Where-Object Status -eq Completed).Count | Should -Be 2
+    }
+
+    It 'Get-TileRun -Newest 1 | Get-TileRunEvent -Type phase_end gives one event per phase' {
+        $root = Join-Path $TestDrive 'events'
+        New-CompletedRun $root ev | Out-Null
+        $ends = @(Get-TileRun -RunsRoot $root -Newest 1 | Get-TileRunEvent -Type phase_end)
+        $ends.Count | Should -Be 11
+        $ends[-1].Phase.ToString() | Should -Be 'STACKING'
+        $ends | ForEach-Object { $_.Status | Should -BeIn 'ok', 'skipped' }
+    }
+
+    It 'Get-TileRun -Status Completed | Remove-TileRun -IntermediatesOnly keeps the result and frees space' {
+        $root = Join-Path $TestDrive 'prune'
+        $dir = New-CompletedRun $root p
+        $before = (Get-ChildItem $dir -Recurse -File | Measure-Object Length -Sum).Sum
+        $output = Get-Sha256 (Join-Path $dir 'outputs/stacked.fit')
+        Get-TileRun -RunsRoot $root -Status Completed | Remove-TileRun -IntermediatesOnly -Confirm:$false
+        (Get-ChildItem $dir -Recurse -File | Measure-Object Length -Sum).Sum | Should -BeLessThan ($before / 2)
+        Get-Sha256 (Join-Path $dir 'outputs/stacked.fit') | Should -Be $output
+    }
+}
+
+Describe 'Resume-TileRun' {
+    BeforeAll {
+        $script:ResumeRoot = Join-Path $TestDrive 'resume'
+        $script:Done = New-CompletedRun $ResumeRoot done
+    }
+
+    It 're-runs only STACKING with -FromPhase and gives a bit-identical result' {
+        $before = Get-Sha256 (Join-Path $Done 'outputs/stacked.fit')
+        $out = Resume-TileRun -Path $Done -FromPhase STACKING
+        $ran = @($out | Where-Object { $_.GetType().Name -eq 'TilePhaseEndEvent' -and $_.Status -eq 'ok' })
+        $ran.Count | Should -Be 1
+        $ran[0].Phase.ToString() | Should -Be 'STACKING'
+        Get-Sha256 (Join-Path $Done 'outputs/stacked.fit') | Should -Be $before
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = Get-ChildItem $Done -Recurse -File | Get-FileHash | ForEach-Object Hash
+        Resume-TileRun -Path $Done -FromPhase 5 -WhatIf
+        Get-ChildItem $Done -Recurse -File | Get-FileHash | ForEach-Object Hash | Should -Be $before
+    }
+
+    It 'refuses a completed run with AlreadyCompleted and says how to run phases again' {
+        { Resume-TileRun -Path $Done -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AlreadyCompleted,TileCompile.ResumeTileRun' -ExpectedMessage '*-FromPhase*'
+    }
+
+    It 'refuses a folder that is not a run with RunNotFound' {
+        { Resume-TileRun -Path (Join-Path $TestDrive 'nothing-here') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RunNotFound,TileCompile.ResumeTileRun'
+    }
+
+    It 'rejects an unknown phase listing the phase names' {
+        { Resume-TileRun -Path $Done -FromPhase 42 -ErrorAction Stop } | Should -Throw -ExpectedMessage '*STACKING*'
+    }
+}
+
+Describe 'Remove-TileRun' {
+    It 'is high impact, so it asks before deleting unless told not to' {
+        $attr = (Get-Command Remove-TileRun).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]
+        $attr.SupportsShouldProcess | Should -BeTrue
+        $attr.ConfirmImpact | Should -Be 'High'
+    }
+
+    It 'keeps the run with -WhatIf and deletes it with -Confirm:$false' {
+        $root = Join-Path $TestDrive 'remove'
+        $dir = New-CompletedRun $root gone
+        Remove-TileRun -Path $dir -WhatIf
+        $dir | Should -Exist
+        Remove-TileRun -Path $dir -Confirm:$false
+        $dir | Should -Not -Exist
+    }
+
+    It 'asks before deleting, and keeps the run when the user answers No' {
+        $root = Join-Path $TestDrive 'remove-ask'
+        $dir = New-CompletedRun $root kept
+        $script = "Import-Module '$ManifestPath'; Remove-TileRun -Path '$dir'; 'after the prompt'"
+        $answer = Invoke-FreshPwsh $script -InputText "N`n" -Interactive
+        $answer.Output | Should -Match 'Delete run kept'
+        $answer.Output | Should -Match 'after the prompt'
+        $dir | Should -Exist
+        $yes = Invoke-FreshPwsh $script -InputText "Y`n" -Interactive
+        $yes.Output | Should -Match 'Delete run kept'
+        $dir | Should -Not -Exist
+    }
+}
+
+Describe 'Configuration cmdlets' {
+    It 'New-TileRunConfig writes every key at its default, and Test-TileRunConfig accepts it' {
+        $path = Join-Path $TestDrive 'night.yaml'
+        New-TileRunConfig $path | Out-Null
+        Get-Content -Raw $path | Should -Match 'stacking:'
+        $result = Test-TileRunConfig $path
+        $result.IsValid | Should -BeTrue
+        $result.ConfigHash | Should -Match '^[0-9a-f]{16,}$'
+    }
+
+    It 'New-TileRunConfig refuses to replace a file without -Force' {
+        $path = Join-Path $TestDrive 'exists.yaml'
+        Set-Content $path 'mine'
+        { New-TileRunConfig $path -ErrorAction Stop } | Should -Throw -ErrorId 'FileExists,TileCompile.NewTileRunConfig'
+        Get-Content -Raw $path | Should -Match 'mine'
+    }
+
+    It 'Test-TileRunConfig names the line and key of an error, and -Quiet gives one answer per piped file' {
+        $dir = Join-Path $TestDrive 'configs'
+        New-Item -ItemType Directory $dir | Out-Null
+        Set-Content (Join-Path $dir 'a-good.yaml') "stacking:`n  method: rej`n"
+        Set-Content (Join-Path $dir 'b-bad.yaml') "registration:`n  max_shift: 1`nstacking:`n  sigma_clip:`n    sigma_high: -3"
+        $result = Test-TileRunConfig (Join-Path $dir 'b-bad.yaml')
+        $result.IsValid | Should -BeFalse
+        $issue = $result.Issues | Where-Object Severity -eq Error | Select-Object -First 1
+        $issue.Line | Should -BeGreaterThan 0
+        $issue.Key | Should -Not -BeNullOrEmpty
+        $answers = Get-ChildItem $dir -Filter *.yaml | Sort-Object Name | Test-TileRunConfig -Quiet
+        $answers.Count | Should -Be 2
+        $answers[1] | Should -BeFalse
+    }
+}
+
+Describe 'New-TileSampleData' {
+    It 'writes frames with their truth, and refuses a folder that is not empty' {
+        $dir = Join-Path $TestDrive 'samples'
+        $set = New-TileSampleData -Path $dir -Frames 4 -Width 128 -Height 96 -Sensor Rggb
+        @(Get-ChildItem $dir -Filter *.fit).Count | Should -Be 4
+        Join-Path $dir 'truth.json' | Should -Exist
+        $set | Should -Not -BeNullOrEmpty
+        { New-TileSampleData -Path $dir -Frames 4 -ErrorAction Stop } | Should -Throw -ErrorId 'DirectoryNotEmpty,TileCompile.NewTileSampleData'
+    }
+}
