@@ -38,8 +38,11 @@ Describe 'Start-TileRun' {
             $run | Where-Object StatusDescription -match ': $' | Should -BeNullOrEmpty
             $frames = @($records | Where-Object { $_.ParentActivityId -eq 1 -and $_.Activity -eq 'REGISTRATION' -and $_.StatusDescription -like 'frame *' })
             $frames.Count | Should -BeGreaterOrEqual 10
-            $frames[-1].PercentComplete | Should -Be 100
-            $frames[0].PercentComplete | Should -BeLessThan 100
+            # Frames register in parallel and finish out of order; the bar still only moves forward.
+            $percents = $frames.PercentComplete
+            $percents[-1] | Should -Be 100
+            $percents[0] | Should -BeLessThan 100
+            for ($i = 1; $i -lt $percents.Count; $i++) { $percents[$i] | Should -BeGreaterOrEqual $percents[$i - 1] }
             $records[-1].RecordType | Should -Be 'Completed'
             $records[-1].ActivityId | Should -Be 1
         }

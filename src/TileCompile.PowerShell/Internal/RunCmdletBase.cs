@@ -156,6 +156,7 @@ public abstract class RunCmdletBase : PSCmdlet
         private int _phasePercent = -1;
         private int _secondsRemaining = -1;
         private bool _phaseShown;
+        private int _framesDone;
 
         public IEnumerable<ProgressRecord> Update(TileRunEvent e)
         {
@@ -166,6 +167,7 @@ public abstract class RunCmdletBase : PSCmdlet
                     _phaseStatus = "starting";
                     _phasePercent = -1;
                     _secondsRemaining = -1;
+                    _framesDone = 0;
                     _phaseClock.Restart();
                 }
                 _phase = (int)p;
@@ -177,7 +179,8 @@ public abstract class RunCmdletBase : PSCmdlet
             var (current, total) = e switch
             {
                 TilePhaseProgressEvent pe => (pe.Current, pe.Total),
-                TileFrameProcessedEvent fe => ((double)fe.FrameIndex + 1, (double)fe.TotalFrames),
+                // Frames finish out of order when registered in parallel: count them, the index is not progress.
+                TileFrameProcessedEvent fe => ((double)++_framesDone, (double)fe.TotalFrames),
                 _ => (0d, 0d),
             };
             if (total > 0)
