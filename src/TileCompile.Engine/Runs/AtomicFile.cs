@@ -44,9 +44,10 @@ public static class AtomicFile
     {
         if (!Directory.Exists(root)) return 0;
         var n = 0;
-        foreach (var f in Directory.EnumerateFiles(root, "*" + PartialMarker + "*", SearchOption.AllDirectories))
+        // Links are not followed: a folder linked into the run is somebody else's, whatever its files are called.
+        foreach (var f in RunTree.Files(root, "*" + PartialMarker + "*").ToList())
         {
-            TryDelete(f);
+            TryDelete(f.FullName);
             n++;
         }
         return n;

@@ -16,14 +16,13 @@ public static class RunMaintenance
 
     /// <summary>Bytes of all files of a run.</summary>
     public static long SizeOnDisk(string runDir) =>
-        Directory.Exists(runDir) ? new DirectoryInfo(runDir).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+        RunTree.Size(runDir);
 
     /// <summary>Bytes that pruning intermediates would free.</summary>
     public static long IntermediateBytes(string runDir)
     {
         var paths = new RunPaths(runDir);
-        return IntermediateFolders(paths).Where(Directory.Exists)
-            .Sum(d => new DirectoryInfo(d).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length));
+        return IntermediateFolders(paths).Sum(RunTree.Size);
     }
 
     /// <summary>
@@ -51,7 +50,7 @@ public static class RunMaintenance
             if (manifest.Artifacts.Any(a => folders.Any(f => a.Path.StartsWith(f, StringComparison.Ordinal))))
                 (manifest with { Status = "pruned" }).Save(paths.Manifest((int)phase));
         }
-        foreach (var folder in IntermediateFolders(paths).Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
+        foreach (var folder in IntermediateFolders(paths)) RunTree.Delete(folder);
         var frameRecords = Directory.Exists(paths.State) ? Directory.GetFiles(paths.State, "*.frames.jsonl") : Array.Empty<string>();
         foreach (var f in frameRecords) AtomicFile.TryDelete(f);
     }
@@ -66,7 +65,7 @@ public static class RunMaintenance
         // Rename first so a half-deleted run never looks like a run.
         var doomed = Path.Combine(Path.GetDirectoryName(paths.Root)!, ".deleting-" + paths.RunId);
         Directory.Move(paths.Root, doomed);
-        Directory.Delete(doomed, recursive: true);
+        RunTree.Delete(doomed);
     }
 
     private static RunLock AcquireForMaintenance(RunPaths paths)
