@@ -72,16 +72,84 @@ public sealed class TileConfig
     /// <summary>Loads and validates a YAML file; throws <see cref="ConfigValidationException"/> listing every error.</summary>
     public static TileConfig Load(string path)
     {
-        string text;
+        return Parse(ReadBounded(path), path);
+    }
+
+    /// <summary>The largest configuration file read; the full reference with every comment is about 30 KiB.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>The most YAML nodes a configuration may hold (the full reference has a few hundred).</summary>
+    public const int MaxNodes = 20_000;
+
+    private static string ReadBounded(string path)
+    {
+        static ConfigValidationException Fail(string path, string message) =>
+            new(new[] { new ConfigIssue(ConfigIssueSeverity.Error, path, 0, 0, "", message) });
+        // Pipes block on open and devices never end: only a regular file is opened.
+        var kind = IO.FileKinds.Of(path);
+        if (kind == IO.FileKind.Missing) throw Fail(path, "the configuration file does not exist");
+        if (kind != IO.FileKind.Regular)
+            throw Fail(path, $"is {IO.FileKinds.Describe(kind)}, not a configuration file; give the path of a YAML file");
         try
         {
-            text = File.ReadAllText(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var buffer = new byte[MaxFileBytes + 1];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
+            if (read > MaxFileBytes)
+                throw Fail(path, $"is larger than {MaxFileBytes / 1024} KiB; a configuration file is a few KiB of YAML");
+            return new System.Text.UTF8Encoding(false).GetString(buffer, 0, read).TrimStart('\uFEFF');
         }
         catch (FileNotFoundException)
         {
-            throw new ConfigValidationException(new[] { new ConfigIssue(ConfigIssueSeverity.Error, path, 0, 0, "", "the configuration file does not exist") });
+            throw Fail(path, "the configuration file does not exist");
         }
-        return Parse(text, path);
+        catch (UnauthorizedAccessException)
+        {
+            throw Fail(path, "the configuration file cannot be read (permission denied)");
+        }
+    }
+
+    // Aliases of mappings or sequences let a few hundred bytes stand for billions of nodes (and as mapping keys
+    // they are hashed whole); a configuration has no need of them, so only aliases of plain values are allowed,
+    // and the number of nodes is bounded.
+    private static ConfigIssue? CheckStructure(string yaml, string source)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var scalarAnchors = new HashSet<string>(StringComparer.Ordinal);
+        var nodes = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case YamlDotNet.Core.Events.Scalar sc:
+                        nodes++;
+                        if (!sc.Anchor.IsEmpty) scalarAnchors.Add(sc.Anchor.Value);
+                        break;
+                    case YamlDotNet.Core.Events.NodeEvent ne and (YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart):
+                        nodes++;
+                        if (!ne.Anchor.IsEmpty) scalarAnchors.Remove(ne.Anchor.Value);
+                        break;
+                    case YamlDotNet.Core.Events.AnchorAlias alias:
+                        nodes++;
+                        if (!scalarAnchors.Contains(alias.Value.Value))
+                            return new ConfigIssue(ConfigIssueSeverity.Error, source, (int)alias.Start.Line, (int)alias.Start.Column, "",
+                                $"the alias *{alias.Value.Value} stands for a mapping or a list; configuration files may only repeat plain values with aliases");
+                        break;
+                }
+                if (nodes > MaxNodes)
+                    return new ConfigIssue(ConfigIssueSeverity.Error, source, (int)parser.Current!.Start.Line, (int)parser.Current.Start.Column, "",
+                        $"the file holds more than {MaxNodes} YAML values; a configuration has a few hundred");
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // Syntax errors are reported by the full load, with its position and message.
+        }
+        return null;
     }
 
     /// <summary>Parses and validates YAML text; <paramref name="source"/> names it in messages.</summary>
@@ -89,6 +157,10 @@ public sealed class TileConfig
     {
         var issues = new List<ConfigIssue>();
         var values = ConfigSchema.Keys.ToDictionary(k => k.Path, k => k.DefaultValue);
+        if (yaml.Length > MaxFileBytes)
+            throw new ConfigValidationException(new[] { new ConfigIssue(ConfigIssueSeverity.Error, source, 0, 0, "",
+                $"is larger than {MaxFileBytes / 1024} KiB; a configuration file is a few KiB of YAML") });
+        if (CheckStructure(yaml, source) is { } structural) throw new ConfigValidationException(new[] { structural });
         var stream = new YamlStream();
         var parser = new Parser(new StringReader(yaml));
         try
@@ -98,9 +170,12 @@ public sealed class TileConfig
         catch (YamlException e)
         {
             var message = e.InnerException?.Message ?? e.Message;
+            var (line, column) = ((int)e.Start.Line, (int)e.Start.Column);
+            // The YAML library places tab errors at the start of the enclosing mapping; the user needs the tab.
+            if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentingTab(yaml) is { } tab) (line, column) = tab;
             throw new ConfigValidationException(new[]
             {
-                new ConfigIssue(ConfigIssueSeverity.Error, source, (int)e.Start.Line, (int)e.Start.Column, "", "YAML syntax error: " + Trim(message)),
+                new ConfigIssue(ConfigIssueSeverity.Error, source, line, column, "", "YAML syntax error: " + Trim(message)),
             });
         }
         catch (InvalidOperationException)
@@ -125,6 +200,7 @@ public sealed class TileConfig
                 issues.Add(new ConfigIssue(ConfigIssueSeverity.Error, source, (int)root.Start.Line, (int)root.Start.Column, "", "the top level must be a mapping of sections (e.g. 'stacking:')"));
         }
 
+        LimitWarnings(issues, source);
         var config = new TileConfig(values, issues.Where(i => i.Severity == ConfigIssueSeverity.Warning).ToList(), source);
         if (issues.All(i => i.Severity != ConfigIssueSeverity.Error))
         {
@@ -136,6 +212,40 @@ public sealed class TileConfig
         }
         if (issues.Any(i => i.Severity == ConfigIssueSeverity.Error)) throw new ConfigValidationException(issues);
         return config;
+    }
+
+    private static (int Line, int Column)? FirstIndentingTab(string yaml)
+    {
+        var line = 1;
+        var column = 1;
+        var inIndent = true;
+        foreach (var c in yaml)
+        {
+            if (c == '\n')
+            {
+                line++;
+                column = 1;
+                inIndent = true;
+                continue;
+            }
+            if (inIndent && c == '\t') return (line, column);
+            if (c != ' ') inIndent = false;
+            column++;
+        }
+        return null;
+    }
+
+    /// <summary>The most warnings listed one by one; the rest are counted in one more.</summary>
+    public const int MaxListedWarnings = 50;
+
+    private static void LimitWarnings(List<ConfigIssue> issues, string source)
+    {
+        var warnings = issues.Where(i => i.Severity == ConfigIssueSeverity.Warning).ToList();
+        if (warnings.Count <= MaxListedWarnings) return;
+        var dropped = warnings.Skip(MaxListedWarnings).ToHashSet();
+        issues.RemoveAll(dropped.Contains);
+        issues.Add(new ConfigIssue(ConfigIssueSeverity.Warning, source, dropped.First().Line, dropped.First().Column, "",
+            $"and {dropped.Count} more unknown keys, not listed"));
     }
 
     private static void Walk(YamlMappingNode map, string prefix, Dictionary<string, object> values, List<ConfigIssue> issues, string source)
