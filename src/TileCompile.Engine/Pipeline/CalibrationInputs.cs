@@ -132,7 +132,7 @@ public static class CalibrationInputs
     {
         if (!Names.ContainsKey(kind)) throw new ArgumentException($"'{kind}' is not a kind of master; expected bias, dark, flat or darkflat");
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"the {kind} folder {folder} does not exist");
-        var files = InputScanner.FindFrames(folder, pattern);
+        var files = InputScanner.FindFiles(folder, pattern);
         if (files.Count < 2) throw new InvalidDataException($"the {kind} folder {folder} holds {files.Count} FITS frame(s); a master needs at least 2");
         int width, height;
         using (var first = FitsImage.Open(files[0])) (width, height) = (first.Width, first.Height);
@@ -182,7 +182,7 @@ public static class CalibrationInputs
         ImagePlane? Master(string kind)
         {
             if (!sources.TryGetValue(kind, out var path)) return null;
-            var files = File.Exists(path) ? new[] { path } : InputScanner.FindFrames(path, config.Get(ConfigKeys.Input.Pattern)).ToArray();
+            var files = File.Exists(path) ? new[] { path } : InputScanner.FindFiles(path, config.Get(ConfigKeys.Input.Pattern)).ToArray();
             if (files.Length == 0) throw new InvalidDataException($"the {kind} folder {path} holds no FITS frames");
             // Flat-darks calibrate the flats, everything else the lights.
             var target = kind == "darkflat" && flats is not null ? flats : lights;

@@ -34,10 +34,54 @@ public static class InputScanner
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pattern in patterns.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            foreach (var f in Directory.EnumerateFiles(directory, pattern, new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive }))
+            if (PatternProblem(pattern) is { } problem) throw new ArgumentException($"input.pattern '{pattern}' {problem}");
+            // Folders that match come along too, so that the scan can say why they are not read.
+            foreach (var f in Directory.EnumerateFileSystemEntries(directory, pattern, new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive }))
                 found.Add(f);
         }
         return found.OrderBy(f => Path.GetFileName(f), NaturalSort.Instance).ToList();
+    }
+
+    /// <summary>
+    /// The matching files of a folder that must all be readable (calibration frames): folders are passed over, and a
+    /// pipe, device or broken link stops with its name rather than being opened.
+    /// </summary>
+    public static IReadOnlyList<string> FindFiles(string directory, string patterns)
+    {
+        var files = new List<string>();
+        foreach (var f in FindFrames(directory, patterns))
+        {
+            if (Directory.Exists(f)) continue;
+            if (NotAFile(f) is { } problem) throw new InvalidDataException($"{f} {problem}");
+            files.Add(f);
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// Why a file-name pattern cannot be used, or null: patterns name files in the input folder and may not reach
+    /// outside it.
+    /// </summary>
+    public static string? PatternProblem(string pattern)
+    {
+        if (pattern.Length == 0) return "is empty";
+        if (Path.IsPathRooted(pattern) || pattern.Contains('/') || pattern.Contains('\\'))
+            return "must be a file-name pattern such as '*.fit' (no folders: frames are read from the input folder only)";
+        if (pattern.Contains("..", StringComparison.Ordinal)) return "must not contain '..'";
+        return null;
+    }
+
+    /// <summary>Why a path the pattern matched is not a file a frame can be read from, or null when it is one.</summary>
+    private static string? NotAFile(string path)
+    {
+        var kind = IO.FileKinds.Of(path);
+        return kind switch
+        {
+            IO.FileKind.Regular => null,
+            IO.FileKind.Directory => "is a folder, not a FITS file; frames in sub-folders are not read",
+            IO.FileKind.Missing when Runs.RunTree.IsLink(path) => $"is a symbolic link to '{new FileInfo(path).LinkTarget}', which does not exist",
+            _ => $"is {IO.FileKinds.Describe(kind)}, not a FITS file",
+        };
     }
 
     /// <summary>Scans the given files; <paramref name="bayerOverride"/> replaces BAYERPAT when not null.</summary>
@@ -47,6 +91,11 @@ public static class InputScanner
         var excluded = new List<ExcludedFrame>();
         foreach (var file in files)
         {
+            if (NotAFile(file) is { } notAFile)
+            {
+                excluded.Add(new ExcludedFrame(file, notAFile));
+                continue;
+            }
             try
             {
                 using var image = FitsImage.Open(file);
@@ -67,6 +116,11 @@ public static class InputScanner
             catch (FitsFormatException e)
             {
                 excluded.Add(new ExcludedFrame(file, e.Message));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone or unreadable since it was listed: that one file is left out, the run goes on.
+                excluded.Add(new ExcludedFrame(file, $"cannot be read: {e.Message}"));
             }
         }
 

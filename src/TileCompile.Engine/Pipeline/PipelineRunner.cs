@@ -121,8 +121,34 @@ public sealed class PipelineRunner
         if (Directory.Exists(final) || File.Exists(final))
             throw new TileRunException(RunErrorIds.RunExists, $"a run named '{runId}' already exists in '{runsRoot}'.");
 
-        // Build the directory aside and rename it into place, so a run directory is never half-made.
-        var staging = Path.Combine(runsRoot, ".staging-" + runId);
+        // Build the directory aside and rename it into place, so a run directory is never half-made. The staging
+        // folder is this process's own: two starts with the same run id never write into each other's.
+        var staging = Path.Combine(runsRoot, $".staging-{runId}-{Guid.NewGuid():N}");
+        try
+        {
+            Stage(staging, final, runId, config, inputDir, pattern, files);
+        }
+        catch
+        {
+            try { RunTree.Delete(staging); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+
+        using var runLock = RunLock.Acquire(Path.Combine(final, "run.lock"), "run");
+        var state = RunState.Load(final, runsRoot);
+        var plan = new ResumePlan
+        {
+            RunId = runId,
+            RunDir = final,
+            Mode = "start",
+            PreviousStatus = RunStatusKind.Running,
+            Phases = PhaseNames.All.Select(p => new PhaseDecision(p, PhaseAction.Run, "new_run")).ToList(),
+        };
+        return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken);
+    }
+
+    private static void Stage(string staging, string final, string runId, TileConfig config, string inputDir, string pattern, IReadOnlyList<string> files)
+    {
         Directory.CreateDirectory(Path.Combine(staging, "logs"));
         Directory.CreateDirectory(Path.Combine(staging, "state"));
         File.WriteAllText(Path.Combine(staging, "config.yaml"), config.CanonicalYaml, new UTF8Encoding(false));
@@ -137,25 +163,25 @@ public sealed class PipelineRunner
             ConfigHash = config.Hash,
             Frames = files.Select(f =>
             {
+                // A folder whose name matches the pattern is kept (size -1) so that the scan can say why it is not read.
+                if (Directory.Exists(f))
+                    return new InputFrame { Path = Path.GetFullPath(f), Size = -1, LastWriteUtc = Directory.GetLastWriteTimeUtc(f) };
                 var fi = new FileInfo(f);
                 return new InputFrame { Path = fi.FullName, Size = fi.Length, LastWriteUtc = fi.LastWriteTimeUtc };
             }).ToList(),
             Summary = new RunSummary { Status = "Running", Started = now },
         };
         info.Save(Path.Combine(staging, "run.json"));
-        Directory.Move(staging, final);
-
-        using var runLock = RunLock.Acquire(Path.Combine(final, "run.lock"), "run");
-        var state = RunState.Load(final, runsRoot);
-        var plan = new ResumePlan
+        try
         {
-            RunId = runId,
-            RunDir = final,
-            Mode = "start",
-            PreviousStatus = RunStatusKind.Running,
-            Phases = PhaseNames.All.Select(p => new PhaseDecision(p, PhaseAction.Run, "new_run")).ToList(),
-        };
-        return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken);
+            Directory.Move(staging, final);
+        }
+        catch (IOException) when (Directory.Exists(final) || File.Exists(final))
+        {
+            // Another start with the same run id renamed its folder into place first.
+            throw new TileRunException(RunErrorIds.RunExists,
+                $"a run named '{runId}' was created in '{Path.GetDirectoryName(final)}' by another process at the same moment; choose another run id.");
+        }
     }
 
     private RunOutcome Execute(RunState state, ResumePlan plan, RunLock runLock, bool isNew, bool clearFrameRecords, int parallelism,
@@ -453,6 +479,11 @@ public sealed class PipelineRunner
         var changed = new List<string>();
         foreach (var f in state.Info.Frames)
         {
+            if (f.Size < 0)
+            {
+                if (!Directory.Exists(f.Path)) changed.Add($"{Path.GetFileName(f.Path)} (missing)");
+                continue;
+            }
             var fi = new FileInfo(f.Path);
             if (!fi.Exists) changed.Add($"{Path.GetFileName(f.Path)} (missing)");
             else if (fi.Length != f.Size || fi.LastWriteTimeUtc != f.LastWriteUtc) changed.Add($"{Path.GetFileName(f.Path)} (modified)");
