@@ -171,8 +171,7 @@ internal static class RunCommands
                 foreach (var e in EventLogReader.ReadAll(paths.Events)) printer.Print(e);
                 return 0;
             }
-            await foreach (var e in EventLogReader.Follow(paths.Events,
-                               last => last?.Type == "run_end" && !RunLock.IsHeldByLiveProcess(paths.Lock), token))
+            await foreach (var e in EventLogReader.FollowRun(paths, token))
                 printer.Print(e);
             return 0;
         }));

@@ -36,7 +36,7 @@ public sealed class FrameRecordStore
         _fingerprint = fingerprint;
         _paths = paths;
         if (!File.Exists(path)) return;
-        foreach (var line in File.ReadAllLines(path))
+        foreach (var line in Runs.LineSplitter.ReadFile(path))
         {
             try
             {

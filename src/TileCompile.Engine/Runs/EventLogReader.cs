@@ -11,13 +11,29 @@ public static class EventLogReader
     {
         var list = new List<RunEvent>();
         if (!File.Exists(path)) return list;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (reader.ReadLine() is { } line)
+        foreach (var line in LineSplitter.ReadFile(path))
         {
             if (RunEvent.TryParse(line) is { } e) list.Add(e);
         }
         return list;
+    }
+
+    /// <summary>
+    /// Follows a run's log until the run is over: it ended and its process let go of the lock, or no live process
+    /// has held the lock for three polls in a row (the run died without a last event, or is not running at all).
+    /// </summary>
+    public static IAsyncEnumerable<RunEvent> FollowRun(RunPaths paths, CancellationToken cancellationToken = default, int pollMilliseconds = 200)
+    {
+        var idlePolls = 0;
+        return Follow(paths.Events, last =>
+        {
+            if (RunLock.IsHeldByLiveProcess(paths.Lock))
+            {
+                idlePolls = 0;
+                return false;
+            }
+            return last?.Type == "run_end" || ++idlePolls >= 3;
+        }, cancellationToken, pollMilliseconds);
     }
 
     /// <summary>
@@ -29,32 +45,29 @@ public static class EventLogReader
         [EnumeratorCancellation] CancellationToken cancellationToken = default, int pollMilliseconds = 200)
     {
         long position = 0;
-        var pending = new StringBuilder();
+        var splitter = new LineSplitter();
+        var lines = new List<string>();
+        var buffer = new byte[1 << 16];
         RunEvent? last = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             if (File.Exists(path))
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                if (stream.Length > position)
+                stream.Seek(position, SeekOrigin.Begin);
+                int read;
+                // Read in bounded chunks: what has arrived may be large, a line is never held beyond the limit.
+                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    stream.Seek(position, SeekOrigin.Begin);
-                    var buffer = new byte[stream.Length - position];
-                    var read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                     position += read;
-                    pending.Append(Encoding.UTF8.GetString(buffer, 0, read));
-                    var text = pending.ToString();
-                    var end = text.LastIndexOf('\n');
-                    if (end >= 0)
+                    lines.Clear();
+                    splitter.Feed(buffer.AsSpan(0, read), lines);
+                    foreach (var line in lines)
                     {
-                        pending.Clear().Append(text[(end + 1)..]);
-                        foreach (var line in text[..end].Split('\n'))
+                        if (RunEvent.TryParse(line) is { } e)
                         {
-                            if (RunEvent.TryParse(line) is { } e)
-                            {
-                                last = e;
-                                yield return e;
-                            }
+                            last = e;
+                            yield return e;
                         }
                     }
                 }

@@ -105,9 +105,10 @@ public sealed class RunLock : IDisposable
                 var existing = ReadHolder(lockPath);
                 if (existing is not null && IsAlive(existing, lockPath))
                     throw new RunBusyException(Path.GetDirectoryName(lockPath)!, existing);
-                if (existing is null && DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) < TimeSpan.FromSeconds(5))
+                if (existing is null && DateTime.UtcNow - File.GetLastWriteTimeUtc(lockPath) < TimeSpan.FromSeconds(1))
                 {
-                    // A contender is writing its lock right now; give it a moment.
+                    // A contender is writing its lock right now (it writes the holder straight after creating the
+                    // file); give it a moment, but an empty lock older than a second is nobody's.
                     Thread.Sleep(100);
                     continue;
                 }

@@ -129,7 +129,7 @@ internal static class RunBridge
     public static IEnumerable<TileRunEvent> Follow(string runDir, CancellationToken token)
     {
         var paths = new RunPaths(runDir);
-        var stream = EventLogReader.Follow(paths.Events, last => last?.Type == "run_end" && !RunLock.IsHeldByLiveProcess(paths.Lock), token);
+        var stream = EventLogReader.FollowRun(paths, token);
         var e = stream.GetAsyncEnumerator(token);
         try
         {
