@@ -99,4 +99,26 @@ public class HostileInputTests
         }
         Assert.Empty(Directory.GetDirectories(runs, ".staging-*"));
     }
+
+    [Fact]
+    public void AnEightBitFrameSortedFirstDoesNotSpoilASixteenBitSession()
+    {
+        using var dir = new TempDirectory();
+        var input = Path.Combine(dir.Path, "frames");
+        SampleSkyGenerator.Generate(new SampleSkyOptions { Width = 192, Height = 160, Frames = 5, Seed = 5, StarDensity = 40, BadFrame = false, SatelliteTrail = false }, input);
+        var source = Directory.GetFiles(input, "*.fit").OrderBy(f => f, StringComparer.Ordinal).Last();
+        float[] pixels;
+        int width, height;
+        using (var image = TileCompile.Engine.Fits.FitsImage.Open(source)) (pixels, width, height) = (image.ReadPlane(), image.Width, image.Height);
+        var bytes = pixels.Select(v => (byte)Math.Clamp(v / 256, 0, 255)).ToArray();
+        File.WriteAllBytes(Path.Combine(input, "a_first.fit"), RawFits.Concat(
+            RawFits.Header("SIMPLE  =                    T", "BITPIX  =                    8", "NAXIS   =                    2",
+                $"NAXIS1  = {width,20}", $"NAXIS2  = {height,20}", "EXPTIME =                 10.0", "END"),
+            RawFits.Padded(bytes)));
+        var config = Config(dir);
+
+        var result = StandardPhases.Runner().Start(new StartRequest { InputDir = input, ConfigPath = config, RunsRoot = Path.Combine(dir.Path, "runs"), RunId = "r" });
+        Assert.True(result.Status == "ok", result.Error);
+        Assert.True(RunStatusReader.Read(result.RunDir).FramesUsed >= 5);
+    }
 }

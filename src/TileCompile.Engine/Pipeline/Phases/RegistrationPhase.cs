@@ -152,7 +152,6 @@ public sealed class RegistrationPhase : IPipelinePhase
         if (frames[0].ColorMode == "RGB")
             throw new NotSupportedException("RGB cube input is not registered by this engine version; supply mono or CFA (Bayer) frames");
         var sigma = context.Config.Get(Keys.DetectionSigma);
-        var saturation = frames[0].Bitpix is 8 ? 250.0 : frames[0].Bitpix is 16 ? 65000.0 : double.PositiveInfinity;
         var options = new MatchOptions
         {
             RefineStars = context.Config.Get(Keys.StarTopK),
@@ -180,10 +179,10 @@ public sealed class RegistrationPhase : IPipelinePhase
         var planeScale = debayer is null ? 1.0 : 2.0;
 
         var reader = new LightReader(Calibrate(context, frames, pattern));
-        var reference = Prologue(context, reader, frames, pattern, sigma, saturation);
+        var reference = Prologue(context, reader, frames, pattern, sigma);
         var defects = reference.Defects ?? Array.Empty<int>();
         context.SetFact("sensor_defects", defects.Length);
-        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(reader, frames[reference.Index].Path, pattern, saturation, defects);
+        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(reader, frames[reference.Index].Path, pattern, Saturation(frames[reference.Index]), defects);
         var referenceStars = new FrameStars(
             reference.Stars.Select(s => new Star(s[0], s[1], s[2], s[3], s[4], 1, 0)).ToList(),
             reference.FullResolution.Select(s => (s[0], s[1])).ToList(),
@@ -212,7 +211,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 }
             }
             context.CancellationToken.ThrowIfCancellationRequested();
-            var result = RegisterFrame(context, reader, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, saturation, minInliers, maxRms,
+            var result = RegisterFrame(context, reader, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, Saturation(frame), minInliers, maxRms,
                 engine, interpolation, debayer, drizzle, defects, out var artifacts);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
             PipelineRunner.Fault($"phase1:frame{i}");
@@ -263,7 +262,11 @@ public sealed class RegistrationPhase : IPipelinePhase
                                            $"(first reason: {results.FirstOrDefault(r => r!.Status != "ok")?.Reason})");
     }
 
-    private ReferenceChoice Prologue(PhaseContext context, LightReader reader, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma, double saturation)
+    // Each frame's own sample depth: one 8-bit frame among 16-bit ones must not make every star look saturated.
+    private static double Saturation(ScanReport.Frame frame) =>
+        frame.Bitpix is 8 ? 250.0 : frame.Bitpix is 16 ? 65000.0 : double.PositiveInfinity;
+
+    private ReferenceChoice Prologue(PhaseContext context, LightReader reader, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma)
     {
         if (context.Frames.Completed(PrologueRecord) is { Result: { } saved } record)
         {
@@ -287,12 +290,12 @@ public sealed class RegistrationPhase : IPipelinePhase
             var candidates = Enumerable.Range(lo, hi - lo).ToArray();
             // Only the scores are kept: holding every candidate's stars would grow with the session.
             var scores = new double[candidates.Length];
-            Parallel.For(0, candidates.Length, context.ParallelOptions, k => scores[k] = Measure(reader, frames[candidates[k]].Path, pattern, sigma, saturation).QuickScore);
+            Parallel.For(0, candidates.Length, context.ParallelOptions, k => scores[k] = Measure(reader, frames[candidates[k]].Path, pattern, sigma, Saturation(frames[candidates[k]])).QuickScore);
             var best = 0;
             for (var k = 1; k < candidates.Length; k++) if (scores[k] > scores[best]) best = k;
             index = candidates[best];
         }
-        stars ??= Measure(reader, frames[index].Path, pattern, sigma, saturation);
+        stars ??= Measure(reader, frames[index].Path, pattern, sigma, Saturation(frames[index]));
         if (stars.Stars.Count < 3)
             throw new InvalidDataException($"the reference frame {frames[index].File} has only {stars.Stars.Count} detectable stars");
         var choice = new ReferenceChoice(index, frames[index].File,
