@@ -41,6 +41,11 @@ public sealed record FitsCameraInfo
     /// <summary>DATAMAX when present: float frames with DATAMAX ≤ 1 were normalized to 0..1 by other software.</summary>
     public double? DataMax { get; init; }
 
+    /// <summary>Why BAYERPAT (or COLORTYP) cannot be used, when it is written but is not a Bayer pattern.</summary>
+    public string? BayerProblem { get; init; }
+    /// <summary>Why the exposure cannot be read, when EXPTIME or EXPOSURE is written but unusable.</summary>
+    public string? ExposureProblem { get; init; }
+
     /// <summary>Reads the conventions from a header.</summary>
     public static FitsCameraInfo FromHeader(FitsHeader header)
     {
@@ -61,8 +66,13 @@ public sealed record FitsCameraInfo
             var shifted = p.Shift(xoff, yoff);
             effective = rowOrder == FitsRowOrder.TopDown ? shifted.FlipRows() : shifted;
         }
+        string? bayerProblem = null;
+        if (declared is not null && effective is null && !IsMonochromeName(declared))
+            bayerProblem = $"BAYERPAT = '{declared}' is not a Bayer pattern; expected RGGB, BGGR, GRBG or GBRG (or set data.bayer_pattern)";
         return new FitsCameraInfo
         {
+            BayerProblem = bayerProblem,
+            ExposureProblem = ExposureProblemOf(header, "EXPTIME") ?? ExposureProblemOf(header, "EXPOSURE"),
             DeclaredPattern = declared,
             RowOrder = rowOrder,
             XBayerOffset = xoff,
@@ -72,5 +82,24 @@ public sealed record FitsCameraInfo
             DataMax = header.GetDouble("DATAMAX"),
             Instrument = header.GetString("INSTRUME")?.Trim() is { Length: > 0 } instrument ? instrument : null,
         };
+    }
+
+    // Some writers put a colour type such as MONO or GRAY where a pattern would go.
+    private static bool IsMonochromeName(string value) =>
+        value.Equals("MONO", StringComparison.OrdinalIgnoreCase) || value.Equals("GRAY", StringComparison.OrdinalIgnoreCase) ||
+        value.Equals("GREY", StringComparison.OrdinalIgnoreCase) || value.Equals("NONE", StringComparison.OrdinalIgnoreCase);
+
+    private static string Show(FitsValue value) => value.Kind == FitsValueKind.String ? $"'{value.Text}'" : value.ToString();
+
+    private static string? ExposureProblemOf(FitsHeader header, string keyword)
+    {
+        var cards = header.Cards.Where(c => !c.IsCommentary && string.Equals(c.Keyword, keyword, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (cards.Count == 0) return null;
+        if (header.GetDouble(keyword) is not { } seconds || !double.IsFinite(seconds))
+            return $"{keyword} = {Show(cards[0].Value)} is not a number of seconds";
+        if (seconds < 0) return $"{keyword} = {Show(cards[0].Value)} is negative";
+        var values = cards.Select(c => Show(c.Value)).Distinct(StringComparer.Ordinal).ToList();
+        if (values.Count > 1) return $"{keyword} appears {cards.Count} times with different values ({string.Join(", ", values)})";
+        return null;
     }
 }

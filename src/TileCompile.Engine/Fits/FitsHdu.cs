@@ -77,6 +77,7 @@ public sealed class FitsHdu
             };
         }
 
+        RequireSingle(header, file, offset);
         var bitpix = RequireInteger(header, "BITPIX", file, offset);
         if (bitpix is not (8 or 16 or 32 or 64 or -32 or -64))
             throw new FitsFormatException(file, "BITPIX", offset, $"BITPIX = {bitpix} is not one of 8, 16, 32, 64, -32, -64");
@@ -110,6 +111,26 @@ public sealed class FitsHdu
         }
         return new FitsHdu(index, kind, header, offset, dataOffset, bytes, (int)bitpix, axes);
     }
+
+    // Which of two copies a reader takes differs between programs, so a structural card written twice is an error.
+    private static void RequireSingle(FitsHeader header, string? file, long offset)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var card in header.Cards)
+        {
+            if (card.IsCommentary || !IsStructural(card.Keyword)) continue;
+            seen[card.Keyword] = seen.GetValueOrDefault(card.Keyword) + 1;
+            if (seen[card.Keyword] == 2)
+                throw new FitsFormatException(file, card.Keyword.ToUpperInvariant(), offset,
+                    $"{card.Keyword.ToUpperInvariant()} appears more than once in the header; a structural card must appear exactly once");
+        }
+    }
+
+    private static bool IsStructural(string keyword) =>
+        keyword.ToUpperInvariant() is "SIMPLE" or "XTENSION" or "BITPIX" or "NAXIS" or "PCOUNT" or "GCOUNT" or "BZERO" or "BSCALE" or "BLANK"
+            or "ZBITPIX" or "ZNAXIS" or "ZCMPTYPE"
+        || (keyword.Length > 5 && (keyword.StartsWith("NAXIS", StringComparison.OrdinalIgnoreCase) || keyword.StartsWith("ZNAXIS", StringComparison.OrdinalIgnoreCase))
+            && keyword.AsSpan(keyword.StartsWith("Z", StringComparison.OrdinalIgnoreCase) ? 6 : 5).IndexOfAnyExceptInRange('0', '9') < 0);
 
     private static long RequireInteger(FitsHeader header, string key, string? file, long offset)
     {

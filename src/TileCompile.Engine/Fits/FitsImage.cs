@@ -42,10 +42,23 @@ public sealed class FitsImage : IDisposable
         Planes = axes.Length == 3 ? (int)axes[2] : 1;
         _storedBitpix = compressed?.ZBitpix ?? hdu.Bitpix;
         _scaling = compressed?.Scaling ?? new FitsScaling(
-            imageHeader.GetDouble("BZERO") ?? 0,
-            imageHeader.GetDouble("BSCALE") ?? 1,
+            Scale(imageHeader, "BZERO", 0, path, hdu.HeaderOffset),
+            Scale(imageHeader, "BSCALE", 1, path, hdu.HeaderOffset),
             hdu.Bitpix > 0 ? imageHeader.GetInteger("BLANK") : null);
         Camera = FitsCameraInfo.FromHeader(imageHeader);
+    }
+
+    // A scaling card that is present must be a usable number: read as the default it would silently change every pixel.
+    private static double Scale(FitsHeader header, string keyword, double absent, string path, long offset)
+    {
+        var card = header.Find(keyword);
+        if (card is null) return absent;
+        if (header.GetDouble(keyword) is not { } value || !double.IsFinite(value))
+            throw new FitsFormatException(path, keyword, offset,
+                $"{keyword} = {(card.Value.Kind == FitsValueKind.String ? $"'{card.Value.Text}'" : card.Value.ToString())} is not a number");
+        if (keyword == "BSCALE" && value == 0)
+            throw new FitsFormatException(path, keyword, offset, "BSCALE = 0 would make every pixel 0");
+        return value;
     }
 
     /// <summary>

@@ -107,6 +107,12 @@ public static class InputScanner
                                                          $"to calibrate with it, put it in a folder named {folder} beside the lights"));
                     continue;
                 }
+                var problem = image.Camera.ExposureProblem ?? (bayerOverride is null ? image.Camera.BayerProblem : null);
+                if (problem is not null)
+                {
+                    excluded.Add(new ExcludedFrame(file, problem));
+                    continue;
+                }
                 var info = new FileInfo(file);
                 var pattern = bayerOverride ?? image.Camera.EffectivePattern?.ToString();
                 var mode = image.Planes == 3 ? "RGB" : pattern is null ? "MONO" : "OSC";
