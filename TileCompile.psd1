@@ -19,6 +19,7 @@
         'Remove-TileRun'
         'New-TileRunConfig'
         'Test-TileRunConfig'
+        'Test-TileRun'
         'New-TileSampleData'
         'New-TileMaster'
     )

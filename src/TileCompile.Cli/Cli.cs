@@ -30,6 +30,7 @@ public static class Cli
         root.Subcommands.Add(RunCommands.Run());
         root.Subcommands.Add(RunCommands.Resume());
         root.Subcommands.Add(RunCommands.Status());
+        root.Subcommands.Add(RunCommands.Verify());
         root.Subcommands.Add(RunCommands.List());
         root.Subcommands.Add(RunCommands.Events());
         return root;

@@ -103,6 +103,42 @@ internal static class RunCommands
         return command;
     }
 
+    public static Command Verify()
+    {
+        var run = new Argument<string>("run") { Description = "The run directory." };
+        var json = Cli.JsonOption();
+        var command = new Command("verify", "Re-hash every artifact and output of a run against its manifests (exit code 1 when something is damaged).") { run, json };
+        command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(run)!);
+            var report = await Task.Run(() => RunVerifier.Verify(dir, token), token);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    run_id = report.RunId,
+                    run_dir = report.RunDir,
+                    intact = report.IsIntact,
+                    first_damaged_phase = (int?)report.FirstDamaged,
+                    phases = report.Phases.Select(p => new { phase = (int)p.Phase, name = p.Name, status = p.Status, artifacts = p.Artifacts, problems = p.Problems }),
+                }, Cli.Json));
+            }
+            else
+            {
+                Console.WriteLine($"Run {report.RunId}: {(report.IsIntact ? "intact" : "DAMAGED")}");
+                foreach (var p in report.Phases)
+                {
+                    Console.WriteLine($"  {(int)p.Phase,2} {p.Name,-20} {p.Status,-16} {p.Artifacts,5} artifacts");
+                    foreach (var problem in p.Problems) Console.WriteLine($"       {problem.Path}: {problem.Detail}");
+                }
+                if (report.FirstDamaged is { } first)
+                    Console.WriteLine($"A resume runs phase {(int)first} {PhaseNames.Of(first)} again: {CommandName.Resume(report.RunDir)}");
+            }
+            return report.IsIntact ? 0 : 1;
+        }));
+        return command;
+    }
+
     public static Command List()
     {
         var root = new Argument<string?>("root") { Description = "Runs root (default ./runs).", Arity = ArgumentArity.ZeroOrOne };

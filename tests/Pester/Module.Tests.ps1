@@ -1,7 +1,7 @@
 BeforeDiscovery {
     $script:CmdletNames = @(
         'Get-TileRun', 'Get-TileRunEvent', 'New-TileMaster', 'New-TileRunConfig', 'New-TileSampleData',
-        'Remove-TileRun', 'Resume-TileRun', 'Start-TileRun', 'Stop-TileRun', 'Test-TileRunConfig')
+        'Remove-TileRun', 'Resume-TileRun', 'Start-TileRun', 'Stop-TileRun', 'Test-TileRun', 'Test-TileRunConfig')
 }
 
 BeforeAll {

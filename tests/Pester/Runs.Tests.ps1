@@ -147,6 +147,31 @@ Describe 'Resume-TileRun' {
     }
 }
 
+Describe 'Test-TileRun' {
+    It 'finds same-size damage, names the phase, and the damaged runs pipe into Resume-TileRun' {
+        $root = Join-Path $TestDrive 'verify'
+        $dir = New-CompletedRun $root v
+        $expected = Get-Sha256 (Join-Path $dir 'outputs/stacked.fit')
+        Test-TileRun -Path $dir -Quiet | Should -BeTrue
+
+        $output = Join-Path $dir 'outputs/stacked.fit'
+        $bytes = [System.IO.File]::ReadAllBytes($output)
+        $bytes[$bytes.Length - 100] = $bytes[$bytes.Length - 100] -bxor 1
+        [System.IO.File]::WriteAllBytes($output, $bytes)
+
+        (Get-TileRun -Path $dir).Status | Should -Be 'Completed'
+        $report = Get-TileRun -RunsRoot $root | Test-TileRun
+        $report.IsIntact | Should -BeFalse
+        $report.FirstDamagedPhase | Should -Be 'STACKING'
+        $report.Problems | Should -Match 'outputs/stacked.fit'
+        Test-TileRun -Path $dir -Quiet | Should -BeFalse
+
+        Get-TileRun -RunsRoot $root | Test-TileRun | Where-Object { -not $_.IsIntact } | Resume-TileRun | Out-Null
+        Get-Sha256 $output | Should -Be $expected
+        Test-TileRun -Path $dir -Quiet | Should -BeTrue
+    }
+}
+
 Describe 'Remove-TileRun' {
     It 'is high impact, so it asks before deleting unless told not to' {
         $attr = (Get-Command Remove-TileRun).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $true)[0]

@@ -8,7 +8,7 @@ public class ModuleManifestTests
     internal static readonly string[] Cmdlets =
     {
         "Get-TileRun", "Get-TileRunEvent", "New-TileMaster", "New-TileRunConfig", "New-TileSampleData", "Remove-TileRun", "Resume-TileRun", "Start-TileRun",
-        "Stop-TileRun", "Test-TileRunConfig",
+        "Stop-TileRun", "Test-TileRun", "Test-TileRunConfig",
     };
 
     [Fact]

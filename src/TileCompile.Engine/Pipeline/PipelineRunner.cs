@@ -47,6 +47,9 @@ public sealed class PipelineRunner
             throw new TileRunException(RunErrorIds.RunBusy, new RunBusyException(state.Paths.Root, holder).Message);
         // Hashes are verified once, under the lock, by the plan that is executed.
         var plan = _planner.Plan(state, request, snapshot.Status, verifyHashes: false);
+        // A finished run is re-hashed before it is called finished: same-size damage makes the resume repair it.
+        if (snapshot.Status == RunStatusKind.Completed && plan.NothingToDo)
+            plan = _planner.Plan(state, request, snapshot.Status, verifyHashes: true);
         if (snapshot.Status == RunStatusKind.Completed && plan.NothingToDo)
             throw new TileRunException(RunErrorIds.AlreadyCompleted,
                 $"run {state.Info.RunId} already completed ({snapshot.OutputPath}); nothing changed since; name a phase to run it and the ones after it again, or force a fresh start.");

@@ -60,6 +60,19 @@ internal sealed class ResumePlanner
             why = problem.Value;
             break;
         }
+        // A run that finished has nothing a quick look could find; its artifacts are re-hashed in full, so that damage
+        // that kept a file's size re-runs the phase that made the file.
+        if (first is null && verifyHashes && previous == RunStatusKind.Completed)
+        {
+            foreach (var p in PhaseNames.All)
+            {
+                var check = RunVerifier.Check(state, p, ModeSkipped(state, p));
+                if (check.Problems.Count == 0) continue;
+                first = p;
+                why = ("hash_mismatch", check.Problems[0].Path);
+                break;
+            }
+        }
         if (first is { } k && verifyHashes)
         {
             foreach (var up in _phases[k].Reads.OrderBy(x => x))

@@ -118,6 +118,26 @@ internal static class RunBridge
         HeldBy = s.LockHolder?.Describe(),
     };
 
+    public static TileRunVerification Verify(string runDir, CancellationToken token)
+    {
+        var report = RunVerifier.Verify(runDir, token);
+        return new TileRunVerification
+        {
+            RunId = report.RunId,
+            Path = report.RunDir,
+            IsIntact = report.IsIntact,
+            FirstDamagedPhase = report.FirstDamaged is { } first ? (TilePhase)first : null,
+            Problems = report.Phases.SelectMany(p => p.Problems).Select(p => $"{p.Path}: {p.Detail}").ToArray(),
+            Phases = report.Phases.Select(p => new TilePhaseVerification
+            {
+                Phase = (TilePhase)p.Phase,
+                Status = p.Status,
+                Artifacts = p.Artifacts,
+                Problems = p.Problems.Select(x => $"{x.Path}: {x.Detail}").ToArray(),
+            }).ToArray(),
+        };
+    }
+
     public static List<TileRunEvent> Events(string runDir)
     {
         var paths = new RunPaths(runDir);
