@@ -241,6 +241,9 @@ public static class ConfigKeys
         public static readonly ConfigKey<int> ParallelWorkers = Int("runtime_limits.parallel_workers", 0, 0, 256, "Worker threads; 0 = one per core. Results do not depend on it.", affectsResults: false);
         /// <summary>Memory budget.</summary>
         public static readonly ConfigKey<int> MemoryBudgetMiB = Int("runtime_limits.memory_budget", 512, 64, 1048576, "Working-memory budget in MiB for tile buffers.", affectsResults: false);
+        /// <summary>Limit for the whole run's working memory.</summary>
+        public static readonly ConfigKey<int> MaxMemoryMiB = Int("runtime_limits.max_memory", 0, 0, 16777216,
+            "Limit in MiB for the run's whole working memory; 0 = 80 % of the machine's memory. Fewer frames are worked on at once to stay within it, and frames too large for it are refused before anything is allocated.", affectsResults: false);
         /// <summary>I/O retries.</summary>
         public static readonly ConfigKey<int> IoRetries = Int("runtime_limits.io_retries", 2, 0, 20, "Retries (with backoff) of transient file-system errors.", affectsResults: false);
     }

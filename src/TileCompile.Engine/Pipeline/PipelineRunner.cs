@@ -257,6 +257,7 @@ public sealed class PipelineRunner
         var status = "ok";
         string? error = null;
         PhaseId? running = null;
+        int? memoryWorkers = null;
         try
         {
             foreach (var decision in plan.Phases)
@@ -280,9 +281,10 @@ public sealed class PipelineRunner
                     continue;
                 }
                 running = p;
+                if (p != PhaseId.ScanInput) memoryWorkers ??= FitWorkers(state, workers, log);
                 // --only-failed-frames concerns the phase the resume starts at; later phases see new inputs.
                 var retryFailedOnly = onlyFailedFrames && p == plan.FirstToRun;
-                RunPhase(state, p, log, runLock, attempt, clearFrameRecords && !retryFailedOnly, workers, token, retryFailedOnly);
+                RunPhase(state, p, log, runLock, attempt, clearFrameRecords && !retryFailedOnly, memoryWorkers ?? workers, token, retryFailedOnly);
                 running = null;
             }
         }
@@ -336,6 +338,25 @@ public sealed class PipelineRunner
         UpdateSummary(state);
         info.Save(paths.RunJson);
         return new RunOutcome { RunId = info.RunId, RunDir = paths.Root, Status = status, Output = output, Error = error, Attempt = attempt };
+    }
+
+    // Once the frame size is known (phase 0), as many frames are worked on at once as the memory limit allows.
+    private static int FitWorkers(RunState state, int workers, EventLogWriter log)
+    {
+        var facts = state.Manifest(PhaseId.ScanInput)?.Facts;
+        if (facts is null || !long.TryParse(facts.GetValueOrDefault("width"), out var width) || !long.TryParse(facts.GetValueOrDefault("height"), out var height))
+            return workers;
+        var drizzle = state.Config.Get(ConfigKeys.Drizzle.Mode) == "off" ? 1 : state.Config.Get(ConfigKeys.Drizzle.Scale);
+        var limit = MemoryPlan.LimitBytes(state.Config);
+        var fit = MemoryPlan.Workers(width, height, drizzle, workers, (long)state.Config.Get(ConfigKeys.RuntimeLimits.MemoryBudgetMiB) << 20, limit);
+        if (fit < workers)
+            log.Append("warning", new JsonObject
+            {
+                ["code"] = "memory_limited_workers",
+                ["message"] = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{fit} of {workers} workers, so that frames of {width} x {height} px stay within {limit / (double)(1L << 30):0.0} GiB (runtime_limits.max_memory)"),
+            });
+        return fit;
     }
 
     private void RunPhase(RunState state, PhaseId p, EventLogWriter log, RunLock runLock, int attempt, bool clearFrameRecords, int workers,

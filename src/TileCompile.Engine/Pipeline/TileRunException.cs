@@ -17,6 +17,8 @@ public static class RunErrorIds
     public const string RunBusy = "RunBusy";
     /// <summary>The run completed and nothing changed.</summary>
     public const string AlreadyCompleted = "AlreadyCompleted";
+    /// <summary>The frames need more working memory than runtime_limits.max_memory allows.</summary>
+    public const string MemoryLimit = "MemoryLimit";
     /// <summary>Input frames changed since the run started.</summary>
     public const string InputChanged = "InputChanged";
     /// <summary>The input folder does not exist or holds no frames.</summary>
