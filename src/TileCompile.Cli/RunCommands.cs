@@ -263,7 +263,8 @@ internal static class RunCommands
         foreach (var ph in s.Phases)
         {
             var duration = ph.DurationSeconds is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "";
-            Console.WriteLine($"    {ph.Phase,2} {ph.Name,-20} {ph.Status,-12} {duration,9} {ph.Detail}");
+            var failures = ph.Failures > 0 ? $" (failed {ph.Failures}×)" : "";
+            Console.WriteLine($"    {ph.Phase,2} {ph.Name,-20} {ph.Status,-12} {duration,9} {ph.Detail}{failures}");
         }
         if (s.Lineage.Count > 0)
         {
@@ -272,6 +273,7 @@ internal static class RunCommands
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"    {l.Attempt}: {l.Started:yyyy-MM-dd HH:mm:ss}Z {l.Mode,-8} from {(l.FromPhase?.ToString(CultureInfo.InvariantCulture) ?? "-"),-3} {l.Result ?? "(no end)"} {string.Join("; ", l.Reasons)}"));
         }
+        if (s.RetryBlocked is not null) Console.WriteLine($"  Retries:  {s.RetryBlocked}");
         if (s.IsResumable) Console.WriteLine($"  Resume:   {CommandName.Resume(s.Path)}");
     }
 

@@ -241,11 +241,17 @@ public static class ConfigKeys
         public static readonly ConfigKey<int> ParallelWorkers = Int("runtime_limits.parallel_workers", 0, 0, 256, "Worker threads; 0 = one per core. Results do not depend on it.", affectsResults: false);
         /// <summary>Memory budget.</summary>
         public static readonly ConfigKey<int> MemoryBudgetMiB = Int("runtime_limits.memory_budget", 512, 64, 1048576, "Working-memory budget in MiB for tile buffers.", affectsResults: false);
+        /// <summary>Backoff before a phase runs again after a transient fault.</summary>
+        public static readonly ConfigKey<int> RetryBackoffMs = Int("runtime_limits.retry_backoff_ms", 200, 0, 60000,
+            "Wait in milliseconds before a phase runs again after a transient fault (I/O, timeout); doubled for each retry, plus up to half again at random.", affectsResults: false);
+        /// <summary>Failures after which a phase is no longer retried automatically.</summary>
+        public static readonly ConfigKey<int> MaxPhaseFailures = Int("runtime_limits.max_phase_failures", 3, 1, 1000,
+            "After a phase has failed this many times (over all attempts), automatic resumes (resume.auto, -ResumeIfFailed) stop retrying the run; an explicit resume still runs it.", affectsResults: false);
         /// <summary>Limit for the whole run's working memory.</summary>
         public static readonly ConfigKey<int> MaxMemoryMiB = Int("runtime_limits.max_memory", 0, 0, 16777216,
             "Limit in MiB for the run's whole working memory; 0 = 80 % of the machine's memory. Fewer frames are worked on at once to stay within it, and frames too large for it are refused before anything is allocated.", affectsResults: false);
         /// <summary>I/O retries.</summary>
-        public static readonly ConfigKey<int> IoRetries = Int("runtime_limits.io_retries", 2, 0, 20, "Retries (with backoff) of transient file-system errors.", affectsResults: false);
+        public static readonly ConfigKey<int> IoRetries = Int("runtime_limits.io_retries", 2, 0, 20, "How many times a phase runs again, within one attempt, after a transient fault (I/O error, timeout); other errors fail the phase at once.", affectsResults: false);
     }
 
     /// <summary>Resume behaviour.</summary>

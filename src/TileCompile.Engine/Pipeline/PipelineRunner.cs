@@ -112,6 +112,8 @@ public sealed class PipelineRunner
                 string.Equals(r.InputDir, inputDir, StringComparison.Ordinal) && r.ConfigHash == config.Hash);
             if (previous?.Status is RunStatusKind.Failed or RunStatusKind.Interrupted or RunStatusKind.Cancelled)
             {
+                if (RunStatusReader.Read(previous.Path).RetryBlocked is { } blocked)
+                    throw new TileRunException(RunErrorIds.RetryLimit, $"run {previous.RunId}: {blocked}");
                 return Resume(new ResumeRequest { RunDir = previous.Path, RunsRoot = runsRoot, Parallelism = request.Parallelism }, cancellationToken)
                     with { Resumed = true };
             }
@@ -382,16 +384,24 @@ public sealed class PipelineRunner
                 phase.Run(context);
                 break;
             }
-            catch (IOException e) when (IsTransient(e) && tryNumber < retries)
+            catch (Exception e) when (IsTransient(Cause(e)) && tryNumber < retries && !token.IsCancellationRequested)
             {
                 log.Append("warning", new JsonObject
                 {
                     ["code"] = "io_retry",
                     ["phase"] = (int)p,
                     ["attempt"] = tryNumber + 1,
-                    ["message"] = $"transient I/O error, retrying ({tryNumber + 1} of {retries}): {e.Message}",
+                    ["message"] = $"transient error, running the phase again ({tryNumber + 1} of {retries}): {Cause(e).Message}",
                 });
-                Thread.Sleep(200 * (1 << tryNumber));
+                // Exponential backoff with jitter, so that runs sharing a busy disk or share do not retry in step.
+                var backoff = state.Config.Get(ConfigKeys.RuntimeLimits.RetryBackoffMs) * (1 << Math.Min(tryNumber, 10));
+                token.WaitHandle.WaitOne(backoff + Random.Shared.Next(backoff / 2 + 1));
+                token.ThrowIfCancellationRequested();
+            }
+            catch (Exception e)
+            {
+                e.Data[TriesKey] = tryNumber + 1;
+                throw;
             }
         }
         token.ThrowIfCancellationRequested();
@@ -485,6 +495,7 @@ public sealed class PipelineRunner
             var cause = Cause(e);
             // The whole exception with every stack trace: what a bug report needs, in the run's own log.
             end["error"] = new JsonObject { ["type"] = cause.GetType().Name, ["message"] = cause.Message, ["stack_trace"] = e.ToString() };
+            if (e.Data[TriesKey] is int tries) end["tries"] = tries;
         }
         log.Append("phase_end", end);
     }
@@ -517,8 +528,16 @@ public sealed class PipelineRunner
                 $"input frames changed since the run started: {string.Join(", ", changed.Take(10))}{(changed.Count > 10 ? $" and {changed.Count - 10} more" : "")}. Start a new run for the changed input.");
     }
 
-    private static bool IsTransient(IOException e) =>
-        e is not (FileNotFoundException or DirectoryNotFoundException or EndOfStreamException or PathTooLongException);
+    // Faults that may pass if the phase runs again: I/O trouble (a busy share, a full disk being cleared) and
+    // timeouts. Compute errors, bad data and missing files are never retried.
+    private static bool IsTransient(Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException or EndOfStreamException or PathTooLongException => false,
+        IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    private const string TriesKey = "tilecompile.tries";
 
     private static string Describe(ResumeRequest r) =>
         "resume" + (r.FromPhase is null ? "" : $" --from-phase {r.FromPhase}") + (r.Force ? " --force" : "");

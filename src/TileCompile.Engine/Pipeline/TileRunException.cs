@@ -17,6 +17,8 @@ public static class RunErrorIds
     public const string RunBusy = "RunBusy";
     /// <summary>The run completed and nothing changed.</summary>
     public const string AlreadyCompleted = "AlreadyCompleted";
+    /// <summary>A phase failed runtime_limits.max_phase_failures times: it is not retried automatically.</summary>
+    public const string RetryLimit = "RetryLimit";
     /// <summary>The frames need more working memory than runtime_limits.max_memory allows.</summary>
     public const string MemoryLimit = "MemoryLimit";
     /// <summary>Input frames changed since the run started.</summary>

@@ -32,6 +32,8 @@ public sealed record PhaseSnapshot
     public string? Detail { get; init; }
     /// <summary>True when its manifest is present (the phase is complete on disk).</summary>
     public bool HasManifest { get; init; }
+    /// <summary>How many times the phase has failed, over all attempts.</summary>
+    public int Failures { get; init; }
 }
 
 /// <summary>A run's derived state: what Get-TileRun and <c>tile-compile status</c> show.</summary>
@@ -79,6 +81,11 @@ public sealed record RunSnapshot
     public IReadOnlyList<LineageEntry> Lineage { get; init; } = Array.Empty<LineageEntry>();
     /// <summary>Who holds the lock, when running.</summary>
     public LockHolder? LockHolder { get; init; }
+    /// <summary>
+    /// Why automatic resumes no longer retry this run (a phase failed runtime_limits.max_phase_failures times), or
+    /// null. An explicit resume still runs it.
+    /// </summary>
+    public string? RetryBlocked { get; init; }
     /// <summary>Whether the run ended before its last phase (failed, cancelled or killed) and a resume continues it.</summary>
     public bool IsResumable => Status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted;
     /// <summary>

@@ -56,7 +56,16 @@ public static class RunStatusReader
                 Attempt = last?.Attempt,
                 Detail = last?.Type == "phase_end" ? last.String("reason") ?? last.Message : null,
                 HasManifest = manifest is not null,
+                Failures = events.Count(e => e.Phase == n && e.Type == "phase_end" && e.Status == "error"),
             });
+        }
+        string? retryBlocked = null;
+        if (status is RunStatusKind.Failed or RunStatusKind.Interrupted or RunStatusKind.Cancelled
+            && phases.Where(p => p.Failures > 0).MaxBy(p => p.Failures) is { } worst && worst.Failures >= MaxPhaseFailures(paths))
+        {
+            var lastError = events.Last(e => e.Phase == worst.Phase && e.Type == "phase_end" && e.Status == "error");
+            retryBlocked = $"phase {worst.Phase} {worst.Name} failed {worst.Failures} times (last: {lastError.Fields["error"]?["message"]}), " +
+                           "so it is not retried automatically; fix the cause, then resume the run explicitly";
         }
 
         var failed = events.LastOrDefault(e => e.Type == "phase_end" && e.Status == "error" && (lastStart.e is null || e.Sequence > lastStart.e.Sequence));
@@ -71,6 +80,7 @@ public static class RunStatusReader
         var output = status == RunStatusKind.Completed ? lastEnd?.String("output") : null;
         return new RunSnapshot
         {
+            RetryBlocked = retryBlocked,
             RunId = info?.RunId ?? paths.RunId,
             Path = paths.Root,
             Status = status,
@@ -95,5 +105,17 @@ public static class RunStatusReader
             InputDir = info?.InputDir,
             ConfigHash = info?.ConfigHash,
         };
+    }
+
+    private static int MaxPhaseFailures(RunPaths paths)
+    {
+        try
+        {
+            return Config.TileConfig.Load(paths.Config).Get(Config.ConfigKeys.RuntimeLimits.MaxPhaseFailures);
+        }
+        catch (Exception e) when (e is Config.ConfigValidationException or IOException or UnauthorizedAccessException)
+        {
+            return Config.ConfigKeys.RuntimeLimits.MaxPhaseFailures.Default;
+        }
     }
 }

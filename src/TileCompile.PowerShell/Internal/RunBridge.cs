@@ -50,6 +50,8 @@ internal static class RunBridge
         RunErrorIds.InputChanged => ErrorCategory.InvalidData,
         RunErrorIds.RunExists => ErrorCategory.ResourceExists,
         "RunNotRunning" => ErrorCategory.InvalidOperation,
+        RunErrorIds.RetryLimit => ErrorCategory.LimitsExceeded,
+        RunErrorIds.MemoryLimit => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 
@@ -110,7 +112,9 @@ internal static class RunBridge
             Duration = p.DurationSeconds is { } d ? TimeSpan.FromSeconds(d) : null,
             Detail = p.Detail,
             Complete = p.HasManifest,
+            Failures = p.Failures,
         }).ToArray(),
+        RetryBlocked = s.RetryBlocked,
         InputPath = s.InputDir,
         IsResumable = s.IsResumable,
         ResumeCommand = s.IsResumable

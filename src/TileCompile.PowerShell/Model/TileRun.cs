@@ -93,6 +93,8 @@ public sealed class TileRun
     public TilePhaseState[] Phases { get; init; } = Array.Empty<TilePhaseState>();
     /// <summary>Input folder.</summary>
     public string? InputPath { get; init; }
+    /// <summary>Why -ResumeIfFailed and resume.auto no longer retry the run (a phase failed too often), or null.</summary>
+    public string? RetryBlocked { get; init; }
     /// <summary>Whether the run ended before its last phase (Failed, Cancelled or Interrupted) and Resume-TileRun continues it.</summary>
     public bool IsResumable { get; init; }
     /// <summary>The command that resumes the run, when it can be resumed.</summary>
@@ -118,6 +120,8 @@ public sealed class TilePhaseState
     public string? Detail { get; init; }
     /// <summary>True when its outputs are complete on disk.</summary>
     public bool Complete { get; init; }
+    /// <summary>How many times the phase has failed, over all attempts.</summary>
+    public int Failures { get; init; }
 }
 
 /// <summary>One line of a resume plan (Resume-TileRun -WhatIf).</summary>
