@@ -178,7 +178,7 @@ public sealed class TileConfig
                 new ConfigIssue(ConfigIssueSeverity.Error, source, line, column, "", "YAML syntax error: " + Trim(message)),
             });
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // Some malformed documents make the YAML library fail without a position; the last
             // event it read is the best location we have.
