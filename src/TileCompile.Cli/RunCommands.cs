@@ -142,7 +142,7 @@ internal static class RunCommands
     public static Command List()
     {
         var root = new Argument<string?>("root") { Description = "Runs root (default ./runs).", Arity = ArgumentArity.ZeroOrOne };
-        var status = new Option<string[]>("--status") { Description = "Only runs with this status (Running, Completed, Failed, Cancelled, Interrupted).", AllowMultipleArgumentsPerToken = true };
+        var status = new Option<string[]>("--status") { Description = "Only runs with this status (Running, Completed, Failed, Cancelled); killed or crashed runs are Failed.", AllowMultipleArgumentsPerToken = true };
         var last = new Option<int?>("--last") { Description = "Only the newest N runs." };
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only runs started at or after this time." };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only runs started before this time." };

@@ -64,6 +64,28 @@ Describe 'Runs in thread jobs' {
         Get-Sha256 (Join-Path $dir 'outputs/stacked.fit') | Should -Be $Expected
     }
 
+    It 'picks up a run whose process was killed with the design card''s one-liner, to the uninterrupted result' {
+        $root = Join-Path $TestDrive 'killed'
+        $dir = Join-Path $root 'night'
+        $process = Start-FreshPwsh "Import-Module '$ManifestPath'; Start-TileRun '$Frames' -RunsRoot '$root' -RunId night -ProgressAction SilentlyContinue | Out-Null"
+        try {
+            Wait-RunEvent $dir { param($e) $e.type -eq 'frame_processed' -and $e.phase -eq 1 } | Out-Null
+            $process.Kill()   # SIGKILL: no run_end, the lock left behind
+            $process.WaitForExit()
+        }
+        finally { $process.Dispose() }
+
+        $run = Get-TileRun -Path $dir
+        $run.Status | Should -Be 'Failed'
+        $run.Interrupted | Should -BeTrue
+        $run.Error | Should -Match 'killed, crashed'
+        @(Get-TileRun -RunsRoot $root -Resumable).RunId | Should -Be 'night'
+
+        Get-TileRun -RunsRoot $root | Where-Object Status -eq Failed | Resume-TileRun | Out-Null
+        (Get-TileRun -Path $dir).Status | Should -Be 'Completed'
+        Get-Sha256 (Join-Path $dir 'outputs/stacked.fit') | Should -Be $Expected
+    }
+
     It 'lets exactly one of two resumes of the same run proceed; the other gets RunBusy' {
         $root = Join-Path $TestDrive 'busy'
         $dir = Join-Path $root 'night'

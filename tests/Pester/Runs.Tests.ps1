@@ -111,6 +111,21 @@ Describe 'The design card pipelines' {
     }
 }
 
+Describe 'Batches' {
+    It 'stacks each folder piped from Get-ChildItem -Directory in a run of its own' {
+        $night = Join-Path $TestDrive 'night'
+        New-TestFrames (Join-Path $night 'M31') -Seed 5 | Out-Null
+        New-TestFrames (Join-Path $night 'M42') -Seed 6 | Out-Null
+        $root = Join-Path $TestDrive 'batch'
+        $runs = Get-ChildItem $night -Directory | Start-TileRun -RunsRoot $root -PassThru | Where-Object { $_ -is [TileCompile.PowerShell.TileRun] }
+        $runs.Count | Should -Be 2
+        $runs | ForEach-Object { $_.Status | Should -Be 'Completed' }
+        ($runs.InputPath | ForEach-Object { Split-Path $_ -Leaf } | Sort-Object) | Should -Be @('M31', 'M42')
+        Get-Item (Join-Path $night 'M31') | Start-TileRun -RunsRoot $root -RunId single | Out-Null
+        (Get-TileRun -RunsRoot $root -RunId single).Status | Should -Be 'Completed'
+    }
+}
+
 Describe 'Resume-TileRun' {
     BeforeAll {
         $script:ResumeRoot = Join-Path $TestDrive 'resume'

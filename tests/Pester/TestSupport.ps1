@@ -79,3 +79,16 @@ function Invoke-FreshPwsh([string] $Script, [hashtable] $Environment = @{}, [str
     if (-not $p.WaitForExit(300000)) { $p.Kill($true); throw "pwsh did not finish in 5 minutes: $Script" }
     [pscustomobject]@{ ExitCode = $p.ExitCode; Output = $out.Result; Error = $err.Result }
 }
+
+# Starts a script in a new pwsh process and returns the process without waiting for it.
+function Start-FreshPwsh([string] $Script) {
+    $cmd = Get-PwshCommand
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($cmd[0])
+    foreach ($a in @($cmd | Select-Object -Skip 1)) { $psi.ArgumentList.Add($a) }
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $Script) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.WorkingDirectory = if (Get-Variable TestDrive -ErrorAction SilentlyContinue) { $TestDrive } else { [System.IO.Path]::GetTempPath() }
+    [System.Diagnostics.Process]::Start($psi)
+}

@@ -110,7 +110,7 @@ public sealed class PipelineRunner
         {
             var previous = RunCatalog.List(runsRoot).FirstOrDefault(r =>
                 string.Equals(r.InputDir, inputDir, StringComparison.Ordinal) && r.ConfigHash == config.Hash);
-            if (previous?.Status is RunStatusKind.Failed or RunStatusKind.Interrupted or RunStatusKind.Cancelled)
+            if (previous?.Status is RunStatusKind.Failed or RunStatusKind.Cancelled)
             {
                 if (RunStatusReader.Read(previous.Path).RetryBlocked is { } blocked)
                     throw new TileRunException(RunErrorIds.RetryLimit, $"run {previous.RunId}: {blocked}");

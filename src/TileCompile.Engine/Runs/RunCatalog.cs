@@ -73,7 +73,9 @@ public static class RunCatalog
             return null;
         }
         var s = info.Summary;
-        var status = Enum.TryParse<RunStatusKind>(s.Status, out var parsed) ? parsed : RunStatusKind.Interrupted;
+        // Runs written by older versions may say Interrupted: that is a failed run that never ended.
+        var interrupted = !Enum.TryParse<RunStatusKind>(s.Status, out var parsed);
+        var status = interrupted ? RunStatusKind.Failed : parsed;
         LockHolder? holder = null;
         if (File.Exists(paths.Lock))
         {
@@ -84,16 +86,17 @@ public static class RunCatalog
             }
             else if (status == RunStatusKind.Running)
             {
-                status = RunStatusKind.Interrupted;
+                (status, interrupted) = (RunStatusKind.Failed, true);
             }
         }
         else if (status == RunStatusKind.Running)
         {
-            status = RunStatusKind.Interrupted;
+            (status, interrupted) = (RunStatusKind.Failed, true);
         }
         return new RunSnapshot
         {
             RunId = info.RunId,
+            Interrupted = interrupted,
             Path = paths.Root,
             Status = status,
             Phase = s.Phase,
@@ -108,7 +111,8 @@ public static class RunCatalog
             Calibration = s.Calibration,
             OutputPath = status == RunStatusKind.Completed ? s.Output : null,
             ResumeCount = Math.Max(0, info.Lineage.Count - 1),
-            Error = status == RunStatusKind.Failed ? s.Error : null,
+            Error = interrupted ? "interrupted: the process stopped without ending the run (killed, crashed or the machine went down)"
+                : status == RunStatusKind.Failed ? s.Error : null,
             CompletedPhases = s.CompletedPhases,
             SizeBytes = s.SizeBytes,
             Lineage = info.Lineage,

@@ -7,12 +7,13 @@ public enum RunStatusKind
     Running,
     /// <summary>The last attempt ended ok.</summary>
     Completed,
-    /// <summary>A phase ended in error.</summary>
+    /// <summary>
+    /// A phase ended in error, or the process stopped without ending the run (killed, crashed, the machine went
+    /// down: <see cref="RunSnapshot.Interrupted"/>); resumable.
+    /// </summary>
     Failed,
     /// <summary>Stopped on request (Ctrl+C, Stop-TileRun); resumable.</summary>
     Cancelled,
-    /// <summary>No run_end and no live lock holder: a crash or kill.</summary>
-    Interrupted,
 }
 
 /// <summary>State of one phase as the log tells it.</summary>
@@ -87,7 +88,12 @@ public sealed record RunSnapshot
     /// </summary>
     public string? RetryBlocked { get; init; }
     /// <summary>Whether the run ended before its last phase (failed, cancelled or killed) and a resume continues it.</summary>
-    public bool IsResumable => Status is RunStatusKind.Failed or RunStatusKind.Cancelled or RunStatusKind.Interrupted;
+    public bool IsResumable => Status is RunStatusKind.Failed or RunStatusKind.Cancelled;
+    /// <summary>
+    /// True for a failed run whose process stopped without writing its end (no run_end, no live lock holder): a kill,
+    /// a crash or a power cut rather than an error the run reported.
+    /// </summary>
+    public bool Interrupted { get; init; }
     /// <summary>
     /// The command that resumes the run, in the syntax of the front end that shows it (each fills it in); the
     /// engine leaves it empty because it cannot know how the user reaches it.

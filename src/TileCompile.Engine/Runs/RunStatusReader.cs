@@ -27,7 +27,8 @@ public static class RunStatusReader
                 "cancelled" => RunStatusKind.Cancelled,
                 _ => RunStatusKind.Failed,
             };
-        else status = RunStatusKind.Interrupted;
+        else status = RunStatusKind.Failed;
+        var interrupted = holder is null && !attemptEnded;
 
         var phases = new List<PhaseSnapshot>();
         long size = 0;
@@ -60,7 +61,7 @@ public static class RunStatusReader
             });
         }
         string? retryBlocked = null;
-        if (status is RunStatusKind.Failed or RunStatusKind.Interrupted or RunStatusKind.Cancelled
+        if (status is RunStatusKind.Failed or RunStatusKind.Cancelled
             && phases.Where(p => p.Failures > 0).MaxBy(p => p.Failures) is { } worst && worst.Failures >= MaxPhaseFailures(paths))
         {
             var lastError = events.Last(e => e.Phase == worst.Phase && e.Type == "phase_end" && e.Status == "error");
@@ -71,9 +72,9 @@ public static class RunStatusReader
         var failed = events.LastOrDefault(e => e.Type == "phase_end" && e.Status == "error" && (lastStart.e is null || e.Sequence > lastStart.e.Sequence));
         var lastPhase = failed ?? events.LastOrDefault(e => e.Type is "phase_start" or "phase_end" && e.Status != "skipped");
         var started = events.FirstOrDefault(e => e.Type == "run_start")?.Timestamp ?? (info is null ? null : new DateTimeOffset(info.Created, TimeSpan.Zero));
-        var ended = status is RunStatusKind.Completed or RunStatusKind.Failed or RunStatusKind.Cancelled ? lastEnd?.Timestamp : null;
+        var ended = attemptEnded && status is RunStatusKind.Completed or RunStatusKind.Failed or RunStatusKind.Cancelled ? lastEnd?.Timestamp : null;
         var duration = TimeSpan.FromSeconds(events.Where(e => e.Type == "run_end").Sum(e => e.Number("duration_s") ?? 0));
-        if (status is RunStatusKind.Running or RunStatusKind.Interrupted && lastStart.e is not null)
+        if ((status == RunStatusKind.Running || interrupted) && lastStart.e is not null)
             duration += (events[^1].Timestamp - lastStart.e.Timestamp);
 
         var startEvent = events.FirstOrDefault(e => e.Type == "run_start");
@@ -81,6 +82,7 @@ public static class RunStatusReader
         return new RunSnapshot
         {
             RetryBlocked = retryBlocked,
+            Interrupted = interrupted,
             RunId = info?.RunId ?? paths.RunId,
             Path = paths.Root,
             Status = status,
@@ -96,7 +98,9 @@ public static class RunStatusReader
             Validation = info?.Summary.Validation,
             Calibration = info?.Summary.Calibration,
             ResumeCount = events.Count(e => e.Type == "run_resume"),
-            Error = status == RunStatusKind.Failed ? failed?.Message ?? lastEnd?.String("error") : null,
+            Error = interrupted
+                ? $"interrupted: the process stopped{(lastPhase?.Phase is { } at ? $" during phase {at} {lastPhase.PhaseName}" : "")} without ending the run (killed, crashed or the machine went down)"
+                : status == RunStatusKind.Failed ? failed?.Message ?? lastEnd?.String("error") : null,
             Phases = phases,
             CompletedPhases = completed,
             SizeBytes = size,

@@ -7,16 +7,21 @@ namespace TileCompile;
 /// <summary>
 /// <para type="synopsis">Lists runs, newest first, with their status, phase, frames and how to resume them.</para>
 /// <para type="description">Reads the runs under the runs root (./runs by default). Status comes from each run's event log and
-/// lock: Running, Completed, Failed, Cancelled or Interrupted (a crash or kill). Filter by status, start time, id pattern
-/// or count; -Detailed (or -Path) adds the state of every phase.</para>
+/// lock: Running, Completed, Failed or Cancelled. A run whose process was killed or crashed is Failed with Interrupted
+/// set, so Where-Object Status -eq Failed catches it too; -Resumable lists every run a resume would continue (Failed and
+/// Cancelled). Filter by status, start time, id pattern or count; -Detailed (or -Path) adds the state of every phase.</para>
 /// </summary>
 /// <example>
 /// <code>Get-TileRun</code>
 /// <para>Lists every run under ./runs.</para>
 /// </example>
 /// <example>
-/// <code>Get-TileRun -Status Failed, Interrupted -Since (Get-Date).AddDays(-7)</code>
-/// <para>Runs of the last week that can be resumed.</para>
+/// <code>Get-TileRun -Resumable -Since (Get-Date).AddDays(-7) | Resume-TileRun</code>
+/// <para>Continues every run of the last week that failed, was killed or was cancelled.</para>
+/// </example>
+/// <example>
+/// <code>Get-TileRun -Status Failed | Where-Object Interrupted</code>
+/// <para>Runs whose process was killed or crashed (no error of their own).</para>
 /// </example>
 /// <example>
 /// <code>(Get-TileRun -Newest 1 -Detailed).Phases | Format-Table Phase, Status, Duration</code>
@@ -64,6 +69,10 @@ public sealed class GetTileRun : RunCmdletBase
     [Parameter(ParameterSetName = ListSet)]
     public DateTime? Until { get; set; }
 
+    /// <summary><para type="description">Only runs a resume would continue: Failed (including killed or crashed) and Cancelled.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public SwitchParameter Resumable { get; set; }
+
     /// <summary><para type="description">Only the newest N runs.</para></summary>
     [Parameter(ParameterSetName = ListSet)]
     [ValidateRange(1, int.MaxValue)]
@@ -92,7 +101,14 @@ public sealed class GetTileRun : RunCmdletBase
             return;
         }
         var root = RunsRootOrDefault(RunsRoot);
-        var runs = RunBridge.Translate(() => RunBridge.List(root, RunId, Status, Since, Until, Newest, Detailed));
+        var statuses = Status;
+        if (Resumable)
+        {
+            var resumable = new[] { TileRunStatus.Failed, TileRunStatus.Cancelled };
+            statuses = statuses is null ? resumable : statuses.Intersect(resumable).ToArray();
+            if (statuses.Length == 0) return;
+        }
+        var runs = RunBridge.Translate(() => RunBridge.List(root, RunId, statuses, Since, Until, Newest, Detailed));
         if (runs.Count == 0 && RunId is { } id && !WildcardPattern.ContainsWildcardCharacters(id))
         {
             WriteError(new TileOperationException("RunNotFound", ErrorCategory.ObjectNotFound, $"no run '{id}' under {root}").ToErrorRecord(id));

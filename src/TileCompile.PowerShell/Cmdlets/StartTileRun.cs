@@ -25,6 +25,10 @@ namespace TileCompile;
 /// beside the lights are found without being named).</para>
 /// </example>
 /// <example>
+/// <code>Get-ChildItem ~/astro/2026-12-01 -Directory | Start-TileRun -RunsRoot ~/runs</code>
+/// <para>One run per target folder of the night (M31, M42, …), one after another.</para>
+/// </example>
+/// <example>
 /// <code>Start-ThreadJob { Start-TileRun ~/lights -RunsRoot ~/runs }</code>
 /// <para>Runs in the background (the installed module loads in the job by itself; a copy imported by path needs
 /// Import-Module inside the job, see about_TileCompile); follow it with
@@ -34,8 +38,10 @@ namespace TileCompile;
 [OutputType(typeof(TileRunEvent), typeof(TileRun))]
 public sealed class StartTileRun : RunCmdletBase
 {
-    /// <summary><para type="description">Folder with the light frames.</para></summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary><para type="description">Folder with the light frames. Binds from the FullName of folders piped from
+    /// Get-ChildItem -Directory or Get-Item, one run per folder.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string InputPath { get; set; } = "";
 

@@ -117,6 +117,7 @@ internal static class RunBridge
         RetryBlocked = s.RetryBlocked,
         InputPath = s.InputDir,
         IsResumable = s.IsResumable,
+        Interrupted = s.Interrupted,
         ResumeCommand = s.IsResumable
             ? $"Resume-TileRun -Path '{s.Path}'" : null,
         HeldBy = s.LockHolder?.Describe(),

@@ -36,12 +36,10 @@ public enum TileRunStatus
     Running,
     /// <summary>The last attempt ended ok.</summary>
     Completed,
-    /// <summary>A phase failed; resumable.</summary>
+    /// <summary>A phase failed, or the process was killed or crashed (then Interrupted is $true); resumable.</summary>
     Failed,
     /// <summary>Stopped on request; resumable.</summary>
     Cancelled,
-    /// <summary>Crashed or killed; resumable.</summary>
-    Interrupted,
 }
 
 /// <summary>A run and its state (output of Get-TileRun, Start-TileRun -PassThru, Resume-TileRun -PassThru).</summary>
@@ -95,8 +93,10 @@ public sealed class TileRun
     public string? InputPath { get; init; }
     /// <summary>Why -ResumeIfFailed and resume.auto no longer retry the run (a phase failed too often), or null.</summary>
     public string? RetryBlocked { get; init; }
-    /// <summary>Whether the run ended before its last phase (Failed, Cancelled or Interrupted) and Resume-TileRun continues it.</summary>
+    /// <summary>Whether the run ended before its last phase (Failed or Cancelled) and Resume-TileRun continues it.</summary>
     public bool IsResumable { get; init; }
+    /// <summary>True for a failed run whose process was killed or crashed rather than reporting an error.</summary>
+    public bool Interrupted { get; init; }
     /// <summary>The command that resumes the run, when it can be resumed.</summary>
     public string? ResumeCommand { get; init; }
     /// <summary>Who holds the run's lock, while running.</summary>

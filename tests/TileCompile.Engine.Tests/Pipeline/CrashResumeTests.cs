@@ -61,7 +61,7 @@ public class CrashResumeTests : IClassFixture<CrashFixture>
         var (code, stdout, _) = _fx.Start(root, point);
         Assert.NotEqual(0, code);
         Assert.DoesNotContain("run_end", stdout);
-        Assert.Equal(RunStatusKind.Interrupted, RunStatusReader.Read(runDir).Status);
+        Assert.True(RunStatusReader.Read(runDir).Interrupted);
 
         var (resumeCode, resumeOut, resumeErr) = CliProcess.Run(_fx.Root, null, "resume", "--run-dir", runDir, "--json");
         Assert.True(resumeCode == 0, $"{resumeOut}\n{resumeErr}");

@@ -80,7 +80,8 @@ public class EventLogTests
         {
             File.WriteAllBytes(paths.Events, bytes[..cut]);
             var snapshot = RunStatusReader.Read(paths.Root);
-            Assert.Equal(cut >= bytes.Length - 1 ? RunStatusKind.Completed : RunStatusKind.Interrupted, snapshot.Status);
+            Assert.Equal(cut >= bytes.Length - 1 ? RunStatusKind.Completed : RunStatusKind.Failed, snapshot.Status);
+            Assert.Equal(cut < bytes.Length - 1, snapshot.Interrupted);
         }
         File.WriteAllBytes(paths.Events, bytes);
         Assert.Equal(RunStatusKind.Completed, RunStatusReader.Read(paths.Root).Status);

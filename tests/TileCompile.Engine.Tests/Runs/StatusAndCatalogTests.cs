@@ -21,7 +21,7 @@ public class StatusAndCatalogTests
         var log = new RunPaths(ok.RunDir).Events;
         var lines = File.ReadAllLines(log);
         File.WriteAllLines(log, lines[..^1]);
-        Assert.Equal(RunStatusKind.Interrupted, RunStatusReader.Read(ok.RunDir).Status);
+        Assert.True(RunStatusReader.Read(ok.RunDir).Interrupted);
         Assert.True(RunStatusReader.Read(ok.RunDir).IsResumable);
     }
 
@@ -57,6 +57,6 @@ public class StatusAndCatalogTests
         var info = RunInfo.Load(paths.RunJson);
         info.Summary.Status = "Running";
         info.Save(paths.RunJson);
-        Assert.Equal(RunStatusKind.Interrupted, RunCatalog.Quick(ok.RunDir)!.Status);
+        Assert.True(RunCatalog.Quick(ok.RunDir)!.Interrupted);
     }
 }
