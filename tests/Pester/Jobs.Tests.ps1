@@ -43,9 +43,18 @@ Describe 'Runs in thread jobs' {
         $run.IsResumable | Should -BeTrue
         Join-Path $dir 'run.lock' | Should -Not -Exist
 
+        # What the cancelled run left is counted as it lies on disk.
+        $onDisk = (Get-ChildItem $dir -Recurse -File | Measure-Object Length -Sum).Sum
+        (Get-TileRun -RunsRoot $root).SizeOnDisk | Should -Be $onDisk
+
         $resumed = Resume-TileRun -Path $dir -PassThru | Select-Object -Last 1
         $resumed.Status | Should -Be 'Completed'
         Get-Sha256 (Join-Path $dir 'outputs/stacked.fit') | Should -Be $Expected
+        # The duration adds up both attempts.
+        $attempts = Get-TileRunEvent -Path $dir -Type run_end | ForEach-Object { $_.Duration.TotalSeconds }
+        $attempts.Count | Should -Be 2
+        (Get-TileRun -RunsRoot $root).Duration.TotalSeconds | Should -BeGreaterOrEqual (($attempts | Measure-Object -Sum).Sum - 0.01)
+        $resumed.Duration.TotalSeconds | Should -BeGreaterOrEqual (($attempts | Measure-Object -Sum).Sum - 0.01)
     }
 
     It 'Stop-TileRun cancels a run another job is running; Get-TileRun | Resume-TileRun finishes it identically' {

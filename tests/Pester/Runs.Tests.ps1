@@ -91,6 +91,17 @@ Describe 'The design card pipelines' {
         @(Get-TileRun -RunsRoot $root | Where-Object Status -eq Completed).Count | Should -Be 2
     }
 
+    It 'shows runs in a table whose columns hold the run id, status and phase names whole' {
+        $root = Join-Path $TestDrive 'table'
+        Start-TileRun $Frames -RunsRoot $root -RunId broken -ConfigPath $BadConfig -ErrorAction SilentlyContinue | Out-Null
+        $table = Get-TileRun -RunsRoot $root | Format-Table | Out-String -Width 200
+        $table | Should -Match '(?m)^RunId\s+Status\s+Phase'
+        $table | Should -Match 'broken\s+Failed\s+1 REGISTRATION'
+        $phases = (Get-TileRun -Path (Join-Path $root 'broken')).Phases | Format-Table | Out-String -Width 200
+        $phases | Should -Match 'CHANNEL_SPLIT'
+        $phases | Should -Not -Match '…'
+    }
+
     It 'Get-TileRun -Newest 1 | Get-TileRunEvent -Type phase_end gives one event per phase' {
         $root = Join-Path $TestDrive 'events'
         New-CompletedRun $root ev | Out-Null

@@ -71,7 +71,9 @@ internal static class RunBridge
             Until = until is { } u ? new DateTimeOffset(u) : null,
             Newest = newest,
         };
-        return RunCatalog.List(runsRoot, query).Select(r => detailed ? Get(r.Path) : ToTileRun(r)).ToList();
+        // Size is what the run takes on disk, finished phases or not (a cancelled run's partial work counts too).
+        return RunCatalog.List(runsRoot, query)
+            .Select(r => detailed ? Get(r.Path) : ToTileRun(r with { SizeBytes = RunMaintenance.SizeOnDisk(r.Path) })).ToList();
     }
 
     public static TileRun Get(string runDir)
