@@ -271,3 +271,38 @@ Describe 'New-TileSampleData' {
         { New-TileSampleData -Path $dir -Frames 4 -ErrorAction Stop } | Should -Throw -ErrorId 'DirectoryNotEmpty,TileCompile.NewTileSampleData'
     }
 }
+
+Describe 'Everyday cmdlet details' {
+    It 'removes several runs by id at once' {
+        $root = Join-Path $TestDrive 'by-id'
+        New-CompletedRun $root one | Out-Null
+        New-CompletedRun $root two | Out-Null
+        New-CompletedRun $root three | Out-Null
+        Remove-TileRun -RunId one, two -RunsRoot $root -Confirm:$false
+        (Get-TileRun -RunsRoot $root).RunId | Should -Be 'three'
+    }
+
+    It 'stops by run id, and says clearly when the run is not running' {
+        $root = Join-Path $TestDrive 'stop-id'
+        New-CompletedRun $root idle | Out-Null
+        { Stop-TileRun -RunId idle -RunsRoot $root -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RunNotRunning,TileCompile.StopTileRun' -ExpectedMessage '*not running*'
+    }
+
+    It 'writes warnings to the warning stream as well as event objects' {
+        $root = Join-Path $TestDrive 'warnings'
+        $events = Start-TileRun $Frames -RunsRoot $root -WarningVariable warned -WarningAction SilentlyContinue
+        $objects = @($events | Where-Object { $_ -is [TileCompile.PowerShell.TileWarningEvent] })
+        $objects.Count | Should -BeGreaterThan 0
+        @($warned).Count | Should -Be $objects.Count
+        "$($warned[0])" | Should -Be $objects[0].Message
+    }
+
+    It 'accepts -Wait for -Follow, and the help lists -WhatIf, -Confirm and default values' {
+        (Get-Command Get-TileRunEvent).Parameters['Follow'].Aliases | Should -Contain 'Wait'
+        $syntax = Get-Help Remove-TileRun | Select-Object -ExpandProperty syntax | Out-String -Width 300
+        $syntax | Should -Match '\[-WhatIf\] \[-Confirm\]'
+        (Get-Help Start-TileRun -Parameter RunsRoot).defaultValue | Should -Be './runs'
+        (Get-Help New-TileSampleData -Parameter Frames).defaultValue | Should -Be '40'
+    }
+}

@@ -35,7 +35,7 @@ foreach (var type in assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract)
     var description = Para(doc, "description");
     if (string.IsNullOrWhiteSpace(synopsis)) throw new InvalidOperationException($"{name} has no synopsis in its XML documentation");
 
-    var parameters = new List<(string Name, Type Type, List<(string Set, bool Mandatory, int Position, bool Pipeline)> Sets, string Description)>();
+    var parameters = new List<(string Name, Type Type, List<(string Set, bool Mandatory, int Position, bool Pipeline)> Sets, string Description, string Default)>();
     foreach (var property in type.GetProperties().OrderBy(p => p.MetadataToken))
     {
         var sets = property.GetCustomAttributesData().Where(a => a.AttributeType.Name == "ParameterAttribute").Select(a =>
@@ -49,7 +49,18 @@ foreach (var type in assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract)
         var pdoc = docs.GetValueOrDefault($"P:{type.FullName}.{property.Name}");
         var pdesc = Para(pdoc, "description");
         if (string.IsNullOrWhiteSpace(pdesc)) throw new InvalidOperationException($"{name} -{property.Name} has no description in its XML documentation");
-        parameters.Add((property.Name, property.PropertyType, sets, pdesc));
+        parameters.Add((property.Name, property.PropertyType, sets, pdesc, Para(pdoc, "default")));
+    }
+    // -WhatIf and -Confirm come from the cmdlet attribute, not from properties; the syntax lists them like PowerShell does.
+    var shouldProcess = cmdlet.NamedArguments.Any(a => a.MemberName == "SupportsShouldProcess" && a.TypedValue.Value is true);
+    var switchType = parameters.Select(p => p.Type).FirstOrDefault(t => t.Name == "SwitchParameter")
+        ?? assembly.GetReferencedAssemblies().Select(r => { try { return context.LoadFromAssemblyName(r); } catch (FileNotFoundException) { return null; } })
+            .Select(a => a?.GetType("System.Management.Automation.SwitchParameter")).FirstOrDefault(t => t is not null);
+    if (shouldProcess && switchType is not null)
+    {
+        var all = new List<(string, bool, int, bool)> { ("__AllParameterSets", false, int.MinValue, false) };
+        parameters.Add(("WhatIf", switchType, all, "Shows what the cmdlet would do, without doing it.", ""));
+        parameters.Add(("Confirm", switchType, all, "Asks for confirmation before the cmdlet changes anything.", ""));
     }
 
     var setNames = parameters.SelectMany(p => p.Sets.Select(s => s.Set)).Where(s => s != "__AllParameterSets").Distinct().ToList();
@@ -62,12 +73,12 @@ foreach (var type in assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract)
         {
             var s = p.Sets.FirstOrDefault(x => x.Set == set || x.Set == "__AllParameterSets");
             if (s.Set is null) continue;
-            item.Add(Parameter(p.Name, p.Type, s.Mandatory, s.Position, s.Pipeline, p.Description));
+            item.Add(Parameter(p.Name, p.Type, s.Mandatory, s.Position, s.Pipeline, p.Description, p.Default));
         }
         syntax.Add(item);
     }
     var parameterList = new XElement(command + "parameters",
-        parameters.Select(p => Parameter(p.Name, p.Type, p.Sets.Any(s => s.Mandatory), p.Sets.Max(s => s.Position), p.Sets.Any(s => s.Pipeline), p.Description)));
+        parameters.Select(p => Parameter(p.Name, p.Type, p.Sets.Any(s => s.Mandatory), p.Sets.Max(s => s.Position), p.Sets.Any(s => s.Pipeline), p.Description, p.Default)));
 
     var examples = new XElement(command + "examples");
     var exampleNumber = 0;
@@ -100,7 +111,7 @@ foreach (var type in assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract)
         new XElement(command + "relatedLinks", new XElement(maml + "navigationLink", new XElement(maml + "linkText", "about_TileCompile")))));
     count++;
 
-    XElement Parameter(string pname, Type ptype, bool mandatory, int position, bool pipeline, string pdesc)
+    XElement Parameter(string pname, Type ptype, bool mandatory, int position, bool pipeline, string pdesc, string pdefault)
     {
         var typeName = ptype.IsGenericType && ptype.GetGenericTypeDefinition().Name.StartsWith("Nullable", StringComparison.Ordinal)
             ? ptype.GetGenericArguments()[0].Name : ptype.Name;
@@ -113,7 +124,8 @@ foreach (var type in assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract)
             new XElement(maml + "name", pname),
             new XElement(maml + "description", new XElement(maml + "para", pdesc)),
             isSwitch ? null : new XElement(command + "parameterValue", new XAttribute("required", "true"), typeName),
-            new XElement(dev + "type", new XElement(maml + "name", ptype.FullName ?? typeName)));
+            new XElement(dev + "type", new XElement(maml + "name", ptype.FullName ?? typeName)),
+            pdefault.Length > 0 ? new XElement(dev + "defaultValue", pdefault) : null);
     }
 }
 

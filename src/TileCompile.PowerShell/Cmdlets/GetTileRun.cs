@@ -53,7 +53,7 @@ public sealed class GetTileRun : RunCmdletBase
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    /// <summary><para type="description">Folder that holds run directories; default ./runs.</para></summary>
+    /// <summary><para type="description">Folder that holds run directories; default ./runs.</para><para type="default">./runs</para></summary>
     [Parameter(ParameterSetName = ListSet)]
     public string? RunsRoot { get; set; }
 

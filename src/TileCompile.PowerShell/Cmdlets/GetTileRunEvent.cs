@@ -46,7 +46,7 @@ public sealed class GetTileRunEvent : RunCmdletBase
     [ArgumentCompleter(typeof(RunIdCompleter))]
     public string RunId { get; set; } = "";
 
-    /// <summary><para type="description">Runs root for -RunId; default ./runs.</para></summary>
+    /// <summary><para type="description">Runs root for -RunId; default ./runs.</para><para type="default">./runs</para></summary>
     [Parameter(ParameterSetName = IdSet)]
     public string? RunsRoot { get; set; }
 
@@ -66,6 +66,7 @@ public sealed class GetTileRunEvent : RunCmdletBase
 
     /// <summary><para type="description">Keep reading new events until the run ends.</para></summary>
     [Parameter]
+    [Alias("Wait")]
     public SwitchParameter Follow { get; set; }
 
     /// <inheritdoc />

@@ -39,12 +39,12 @@ public sealed class NewTileMaster : RunCmdletBase
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
 
-    /// <summary><para type="description">Runs root whose masters/ library keeps the master; default ./runs under the current location.</para></summary>
+    /// <summary><para type="description">Runs root whose masters/ library keeps the master; default ./runs under the current location.</para><para type="default">./runs</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? RunsRoot { get; set; }
 
-    /// <summary><para type="description">SigmaClip (default, mean after 3σ winsorized clipping) or Median.</para></summary>
+    /// <summary><para type="description">SigmaClip (default, mean after 3σ winsorized clipping) or Median.</para><para type="default">SigmaClip</para></summary>
     [Parameter]
     public TileMasterMethod Method { get; set; } = TileMasterMethod.SigmaClip;
 

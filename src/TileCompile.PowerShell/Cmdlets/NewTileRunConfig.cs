@@ -22,7 +22,7 @@ namespace TileCompile;
 [OutputType(typeof(FileInfo))]
 public sealed class NewTileRunConfig : PSCmdlet
 {
-    /// <summary><para type="description">File to write (default ./tile_compile.yaml).</para></summary>
+    /// <summary><para type="description">File to write (default ./tile_compile.yaml).</para><para type="default">./tile_compile.yaml</para></summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "tile_compile.yaml";

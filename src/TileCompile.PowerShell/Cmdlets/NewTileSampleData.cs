@@ -33,26 +33,26 @@ public sealed class NewTileSampleData : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
-    /// <summary><para type="description">Number of frames (1 to 100000).</para></summary>
+    /// <summary><para type="description">Number of frames (1 to 100000).</para><para type="default">40</para></summary>
     [Parameter]
     [ValidateRange(1, 100000)]
     public int Frames { get; set; } = 40;
 
-    /// <summary><para type="description">Frame width in pixels (64 to 16384).</para></summary>
+    /// <summary><para type="description">Frame width in pixels (64 to 16384).</para><para type="default">512</para></summary>
     [Parameter]
     [ValidateRange(64, 16384)]
     public int Width { get; set; } = 512;
 
-    /// <summary><para type="description">Frame height in pixels (64 to 16384).</para></summary>
+    /// <summary><para type="description">Frame height in pixels (64 to 16384).</para><para type="default">384</para></summary>
     [Parameter]
     [ValidateRange(64, 16384)]
     public int Height { get; set; } = 384;
 
-    /// <summary><para type="description">Mono (default) or Rggb colour frames.</para></summary>
+    /// <summary><para type="description">Mono (default) or Rggb colour frames.</para><para type="default">Mono</para></summary>
     [Parameter]
     public TileSampleSensor Sensor { get; set; } = TileSampleSensor.Mono;
 
-    /// <summary><para type="description">Random seed; the same seed gives identical files.</para></summary>
+    /// <summary><para type="description">Random seed; the same seed gives identical files.</para><para type="default">1</para></summary>
     [Parameter]
     public int Seed { get; set; } = 1;
 

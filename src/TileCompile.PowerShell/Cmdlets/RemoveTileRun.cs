@@ -25,6 +25,7 @@ public sealed class RemoveTileRun : RunCmdletBase
     private const string PathSet = "Path";
     private const string FilterSet = "Filter";
     private const string LiteralSet = "LiteralPath";
+    private const string IdSet = "RunId";
 
     /// <summary><para type="description">Run directory (wildcards allowed); binds from the Path of pipeline objects.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
@@ -38,8 +39,15 @@ public sealed class RemoveTileRun : RunCmdletBase
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    /// <summary><para type="description">Runs root for the filters; default ./runs.</para></summary>
+    /// <summary><para type="description">Run ids under the runs root (several at once; tab completes).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] RunId { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Runs root for -RunId and the filters; default ./runs.</para><para type="default">./runs</para></summary>
     [Parameter(ParameterSetName = FilterSet)]
+    [Parameter(ParameterSetName = IdSet)]
     public string? RunsRoot { get; set; }
 
     /// <summary><para type="description">Only runs with these statuses (Running is never removed).</para></summary>
@@ -63,6 +71,11 @@ public sealed class RemoveTileRun : RunCmdletBase
             var root = RunsRootOrDefault(RunsRoot);
             var until = OlderThan is { } age ? DateTime.Now - age : (DateTime?)null;
             dirs = RunBridge.Translate(() => RunBridge.List(root, null, Status, null, until, null, false)).Select(r => r.Path).ToList();
+        }
+        else if (ParameterSetName == IdSet)
+        {
+            var root = RunsRootOrDefault(RunsRoot);
+            dirs = RunId.Select(id => System.IO.Path.Combine(root, id)).ToList();
         }
         else
         {

@@ -50,7 +50,7 @@ public sealed class ResumeTileRun : RunCmdletBase
     [ValidateNotNullOrEmpty]
     public string RunId { get; set; } = "";
 
-    /// <summary><para type="description">Runs root for -RunId; default ./runs.</para></summary>
+    /// <summary><para type="description">Runs root for -RunId; default ./runs.</para><para type="default">./runs</para></summary>
     [Parameter(ParameterSetName = IdSet)]
     public string? RunsRoot { get; set; }
 
@@ -66,7 +66,7 @@ public sealed class ResumeTileRun : RunCmdletBase
     [Parameter]
     public SwitchParameter OnlyFailedFrames { get; set; }
 
-    /// <summary><para type="description">Worker threads (0 = one per core).</para></summary>
+    /// <summary><para type="description">Worker threads (0 = one per core).</para><para type="default">0 (one worker per core)</para></summary>
     [Parameter]
     [ValidateRange(0, 256)]
     public int ThrottleLimit { get; set; }

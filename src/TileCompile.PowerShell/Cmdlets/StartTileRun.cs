@@ -45,12 +45,12 @@ public sealed class StartTileRun : RunCmdletBase
     [ValidateNotNullOrEmpty]
     public string InputPath { get; set; } = "";
 
-    /// <summary><para type="description">Configuration file (see New-TileRunConfig); default: built-in defaults.</para></summary>
+    /// <summary><para type="description">Configuration file (see New-TileRunConfig); default: built-in defaults.</para><para type="default">the built-in defaults</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ConfigPath { get; set; }
 
-    /// <summary><para type="description">Folder that holds run directories; default ./runs under the current location.</para></summary>
+    /// <summary><para type="description">Folder that holds run directories; default ./runs under the current location.</para><para type="default">./runs</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? RunsRoot { get; set; }
@@ -60,7 +60,7 @@ public sealed class StartTileRun : RunCmdletBase
     [ValidatePattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     public string? RunId { get; set; }
 
-    /// <summary><para type="description">File pattern(s), ';'-separated (default *.fit;*.fits;*.fts;*.fz).</para></summary>
+    /// <summary><para type="description">File pattern(s), ';'-separated (default *.fit;*.fits;*.fts;*.fz).</para><para type="default">*.fit;*.fits;*.fts;*.fz</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Pattern { get; set; }
@@ -93,7 +93,7 @@ public sealed class StartTileRun : RunCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary><para type="description">Worker threads (0 = one per core). Results never depend on it.</para></summary>
+    /// <summary><para type="description">Worker threads (0 = one per core). Results never depend on it.</para><para type="default">0 (one worker per core)</para></summary>
     [Parameter]
     [ValidateRange(0, 256)]
     public int ThrottleLimit { get; set; }

@@ -29,14 +29,27 @@ public sealed class StopTileRun : RunCmdletBase
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    /// <summary><para type="description">Output the run after the request.</para></summary>
+    /// <summary><para type="description">Run ids under the runs root (several at once; tab completes).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = "RunId")]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] RunId { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Runs root for -RunId.</para><para type="default">./runs</para></summary>
+    [Parameter(ParameterSetName = "RunId")]
+    public string? RunsRoot { get; set; }
+
+    /// <summary><para type="description">Output the run (a TileRun) after asking it to stop.</para></summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var dir in ResolveRunPaths(Path, LiteralPath)) StopOne(dir);
+        var dirs = ParameterSetName == "RunId"
+            ? RunId.Select(id => System.IO.Path.Combine(RunsRootOrDefault(RunsRoot), id))
+            : ResolveRunPaths(Path, LiteralPath);
+        foreach (var dir in dirs) StopOne(dir);
     }
 
     private void StopOne(string dir)

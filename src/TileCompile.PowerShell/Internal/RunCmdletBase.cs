@@ -114,6 +114,11 @@ public abstract class RunCmdletBase : PSCmdlet
                         foreach (var record in tracker.Update(start)) WriteProgress(record);
                         WriteVerbose($"phase {(int)start.Phase!} {start.PhaseName} started");
                         break;
+                    case TileWarningEvent warning:
+                        // Both: the warning stream for -WarningVariable and the console, the object for scripts.
+                        WriteWarning(warning.Message ?? warning.Code ?? "warning");
+                        WriteObject(e);
+                        break;
                     default:
                         WriteObject(e);
                         break;
@@ -135,11 +140,25 @@ public abstract class RunCmdletBase : PSCmdlet
         try
         {
             var outcome = task.GetAwaiter().GetResult();
+            if (_stopping) SayCancelled(outcome);
             return _stopping ? null : outcome;
         }
         catch (TileOperationException) when (_stopping)
         {
             return null;
+        }
+    }
+
+    // After Ctrl+C the pipeline takes no more output; the host still shows a line saying what happened and what next.
+    private void SayCancelled(RunBridge.Outcome outcome)
+    {
+        try
+        {
+            Host?.UI?.WriteWarningLine($"Run {System.IO.Path.GetFileName(outcome.RunDir)} was cancelled; resume it with: Resume-TileRun -Path '{outcome.RunDir}'");
+        }
+        catch (Exception e) when (e is PipelineStoppedException or NotImplementedException or InvalidOperationException)
+        {
+            // A host without a console (a job, a remote runspace) has nowhere to show it.
         }
     }
 
