@@ -21,4 +21,18 @@ void OnSignal(PosixSignalContext context)
 }
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-return await Cli.Build().Parse(args).InvokeAsync(new InvocationConfiguration(), stop.Token);
+var parsed = Cli.Build().Parse(args);
+// With --json every answer is JSON, argument errors included: a script reads one object, never usage text.
+if (parsed.Errors.Count > 0 && args.Contains("--json"))
+{
+    Console.WriteLine(new System.Text.Json.Nodes.JsonObject
+    {
+        ["error"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = "InvalidArgument",
+            ["message"] = string.Join("; ", parsed.Errors.Select(e => e.Message)),
+        },
+    }.ToJsonString(Cli.Json));
+    return 1;
+}
+return await parsed.InvokeAsync(new InvocationConfiguration(), stop.Token);

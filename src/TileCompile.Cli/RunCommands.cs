@@ -53,20 +53,23 @@ internal static class RunCommands
 
     public static Command Resume()
     {
-        var runDir = new Option<string>("--run-dir") { Description = "The run directory.", Required = true };
+        var runArgument = new Argument<string?>("run") { Description = "The run directory (or give it with --run-dir).", Arity = ArgumentArity.ZeroOrOne };
+        var runDir = new Option<string?>("--run-dir") { Description = "The run directory." };
         var from = new Option<string?>("--from-phase") { Description = "Phase number (0-10) or name (e.g. STACKING) to restart from; default: automatic." };
         var force = new Option<bool>("--force") { Description = "Start again from phase 0 in the same run directory." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (skip / re-run / why) and change nothing." };
         var onlyFailed = new Option<bool>("--only-failed-frames") { Description = "Per-frame phases keep their successful frames and redo only the excluded ones." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = one per core)." };
         var json = Cli.JsonOption();
-        var command = new Command("resume", "Resume a failed, cancelled or interrupted run, or re-run phases of a run.") { runDir, from, force, dryRun, onlyFailed, threads, json };
+        var command = new Command("resume", "Resume a failed or cancelled run (killed ones included), or re-run phases of a run.") { runArgument, runDir, from, force, dryRun, onlyFailed, threads, json };
         command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
         {
             var runner = StandardPhases.Runner();
+            var given = parse.GetValue(runArgument) ?? parse.GetValue(runDir)
+                ?? throw new ArgumentException("give the run directory: resume RUN_DIR (or --run-dir RUN_DIR)");
             var request = new ResumeRequest
             {
-                RunDir = Path.GetFullPath(parse.GetValue(runDir)!),
+                RunDir = Path.GetFullPath(given),
                 FromPhase = parse.GetValue(from),
                 Force = parse.GetValue(force),
                 OnlyFailedFrames = parse.GetValue(onlyFailed),
@@ -79,8 +82,16 @@ internal static class RunCommands
             }
             var printer = new EventPrinter(parse.GetValue(json));
             runner.EventWritten += printer.Print;
-            var outcome = await Task.Run(() => runner.Resume(request, token), CancellationToken.None);
-            return printer.Finish(outcome);
+            try
+            {
+                var outcome = await Task.Run(() => runner.Resume(request, token), CancellationToken.None);
+                return printer.Finish(outcome with { Resumed = true });
+            }
+            catch (TileRunException e) when (e.ErrorId == RunErrorIds.AlreadyCompleted && request.FromPhase is null && !request.Force)
+            {
+                // The early success of the resume specification: a finished run with nothing changed needs no work.
+                return printer.NothingToDo(request.RunDir, e.Message);
+            }
         }));
         return command;
     }
@@ -147,8 +158,9 @@ internal static class RunCommands
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only runs started at or after this time." };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only runs started before this time." };
         var id = new Option<string?>("--id") { Description = "Wildcard pattern on the run id." };
+        var inputFilter = new Option<string?>("--input") { Description = "Wildcard pattern on the input folder, e.g. '*M31*' or '*2026-12-01*'." };
         var json = Cli.JsonOption();
-        var command = new Command("list", "List runs, newest first.") { root, status, last, since, until, id, json };
+        var command = new Command("list", "List runs, newest first.") { root, status, last, since, until, id, inputFilter, json };
         command.SetAction(parse => Cli.Guard(parse.GetValue(json), () =>
         {
             var dir = Path.GetFullPath(parse.GetValue(root) ?? "runs");
@@ -166,6 +178,7 @@ internal static class RunCommands
                 Since = parse.GetValue(since),
                 Until = parse.GetValue(until),
                 IdPattern = parse.GetValue(id),
+                InputPattern = parse.GetValue(inputFilter),
             });
             if (parse.GetValue(json))
             {
@@ -174,10 +187,11 @@ internal static class RunCommands
             }
             if (runs.Count == 0)
             {
-                Console.WriteLine($"No runs under {dir}.");
+                var all = RunCatalog.List(dir).Count;
+                Console.WriteLine(all == 0 ? $"No runs under {dir}." : $"No run under {dir} matches; {all} run(s) there in all ({CommandName.Current} list without filters shows them).");
                 return 0;
             }
-            Console.WriteLine($"{"Id",-28} {"Status",-11} {"Phase",-22} {"Frames",6} {"Started",-20} {"Duration",9}");
+            Console.WriteLine($"{"RunId",-28} {"Status",-11} {"Phase",-22} {"Frames",6} {"Started",-20} {"Duration",9}");
             foreach (var r in runs)
             {
                 var phase = r.Phase is { } p ? $"{p} {r.PhaseName}" : "";
@@ -328,6 +342,7 @@ internal sealed class EventPrinter
             {
                 var o = new JsonObject
                 {
+                    ["type"] = "summary",
                     ["run_id"] = outcome.RunId,
                     ["run_dir"] = outcome.RunDir,
                     ["status"] = outcome.Status,
@@ -349,5 +364,26 @@ internal sealed class EventPrinter
             }
         }
         return outcome.Status == "ok" ? 0 : 1;
+    }
+
+    /// <summary>Reports a resume that found nothing to do (exit code 0).</summary>
+    public int NothingToDo(string runDir, string message)
+    {
+        lock (_gate)
+        {
+            if (_json)
+                Console.WriteLine(new JsonObject
+                {
+                    ["type"] = "summary",
+                    ["run_id"] = Path.GetFileName(runDir),
+                    ["run_dir"] = runDir,
+                    ["status"] = "nothing_to_do",
+                    ["resumed"] = false,
+                    ["message"] = message,
+                }.ToJsonString());
+            else
+                Console.WriteLine($"Nothing to do: {message} ({CommandName.Current} resume --run-dir {CommandName.Quote(runDir)} --from-phase N, or --force)");
+        }
+        return 0;
     }
 }

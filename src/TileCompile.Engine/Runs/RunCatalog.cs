@@ -13,6 +13,8 @@ public sealed record RunQuery
     public string? IdPattern { get; init; }
     /// <summary>At most this many, newest first.</summary>
     public int? Newest { get; init; }
+    /// <summary>Wildcard pattern on the input folder's full path (* and ?), e.g. *M31*.</summary>
+    public string? InputPattern { get; init; }
 }
 
 /// <summary>
@@ -43,6 +45,7 @@ public static class RunCatalog
     {
         query ??= new RunQuery();
         var matcher = query.IdPattern is { } pattern ? WildcardRegex(pattern) : null;
+        var input = query.InputPattern is { } inputPattern ? WildcardRegex(inputPattern) : null;
         var result = new List<RunSnapshot>();
         foreach (var dir in RunDirectories(root))
         {
@@ -53,6 +56,7 @@ public static class RunCatalog
             if (query.Status is { Count: > 0 } s && !s.Contains(snapshot.Status)) continue;
             if (query.Since is { } since && snapshot.Started < since) continue;
             if (query.Until is { } until && snapshot.Started >= until) continue;
+            if (input is not null && !(snapshot.InputDir is { } folder && input.IsMatch(folder))) continue;
             result.Add(snapshot);
         }
         var ordered = result.OrderByDescending(r => r.Started).ThenByDescending(r => r.RunId, StringComparer.Ordinal);

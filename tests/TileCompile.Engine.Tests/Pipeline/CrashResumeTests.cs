@@ -105,6 +105,8 @@ public class CliResumeErrorTests : IClassFixture<CrashFixture>
         Assert.Equal(0, code);
         var lines = stdout.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var summary = lines[^1];
+        Assert.Equal("summary", summary.GetProperty("type").GetString());
+        Assert.True(summary.GetProperty("resumed").GetBoolean());
         Assert.Equal("ok", summary.GetProperty("status").GetString());
         Assert.Equal(run, summary.GetProperty("run_dir").GetString());
         Assert.EndsWith("stacked.fit", summary.GetProperty("output").GetString());
@@ -132,13 +134,20 @@ public class CliResumeErrorTests : IClassFixture<CrashFixture>
         var run = CompletedRun("errors");
         var before = RunFixture.TreeHash(run);
 
+        // A finished run with nothing changed: the specification's early success, exit code 0.
         var (code, stdout, _) = CliProcess.Run(_fx.Root, null, "resume", "--run-dir", run, "--json");
-        Assert.Equal(1, code);
-        Assert.Equal("AlreadyCompleted", Error(stdout).GetProperty("id").GetString());
-        Assert.Contains("already completed", Error(stdout).GetProperty("message").GetString());
+        Assert.Equal(0, code);
+        var nothing = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
+        Assert.Equal("summary", nothing.GetProperty("type").GetString());
+        Assert.Equal("nothing_to_do", nothing.GetProperty("status").GetString());
+        Assert.Contains("already completed", nothing.GetProperty("message").GetString());
+        (code, stdout, _) = CliProcess.Run(_fx.Root, null, "resume", run);
+        Assert.Equal(0, code);
         // The hint names the command this process was started with (here the host and the program's file).
-        Assert.Contains("dotnet ", Error(stdout).GetProperty("message").GetString());
-        Assert.Contains("TileCompile.Cli.dll resume --from-phase N, or --force", Error(stdout).GetProperty("message").GetString());
+        Assert.Contains("Nothing to do: ", stdout);
+        Assert.Contains("TileCompile.Cli.dll resume --run-dir", stdout);
+        Assert.Contains("--from-phase N, or --force", stdout);
+        Assert.Equal(before, RunFixture.TreeHash(run));
 
         (code, stdout, _) = CliProcess.Run(_fx.Root, null, "resume", "--run-dir", run, "--from-phase", "42", "--json");
         Assert.Equal(1, code);
@@ -199,6 +208,14 @@ public class CliResumeErrorTests : IClassFixture<CrashFixture>
         var lines = stdout.Trim().Split('\n');
         Assert.Equal("run_start", JsonDocument.Parse(lines[0]).RootElement.GetProperty("type").GetString());
         Assert.Equal("run_end", JsonDocument.Parse(lines[^1]).RootElement.GetProperty("type").GetString());
+
+        // The run folder as a plain argument; with --json even argument errors are one JSON object.
+        (code, stdout, _) = CliProcess.Run(_fx.Root, null, "resume", run, "--from-phase", "7", "--dry-run", "--json");
+        Assert.Equal(0, code);
+        (code, stdout, _) = CliProcess.Run(_fx.Root, null, "list", "--last", "many", "--json");
+        Assert.Equal(1, code);
+        Assert.Equal("InvalidArgument", JsonDocument.Parse(stdout).RootElement.GetProperty("error").GetProperty("id").GetString());
+        Assert.Contains("'many'", JsonDocument.Parse(stdout).RootElement.GetProperty("error").GetProperty("message").GetString());
 
         (code, stdout, _) = CliProcess.Run(_fx.Root, null, "resume", "--run-dir", run, "--from-phase", "7", "--dry-run", "--json");
         Assert.Equal(0, code);
