@@ -37,6 +37,30 @@ public class MonoPipelineTests : IClassFixture<MonoPipelineFixture>
     }
 
     [Fact]
+    public void TheOutputHeaderSaysWhenTheFramesWereTakenHowLongAndHowTheyWereStacked()
+    {
+        var (_, header) = Result();
+        var report = JsonSerializer.Deserialize<RegistrationReport>(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson)), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })!;
+        var used = report.Frames.Where(f => f.Status == "ok")
+            .Select(f => FitsImage.ReadHeader(Path.Combine(_fx.InputDir, f.Frame)))
+            .Select(h => (Start: DateTime.Parse(h.GetString("DATE-OBS")!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal), Exposure: h.GetDouble("EXPTIME")!.Value))
+            .OrderBy(f => f.Start).ToList();
+        Assert.Equal(used[0].Start.ToString("yyyy-MM-ddTHH:mm:ss.fff"), header.GetString("DATE-OBS"));
+        Assert.Equal(used[^1].Start.AddSeconds(used[^1].Exposure).ToString("yyyy-MM-ddTHH:mm:ss.fff"), header.GetString("DATE-END"));
+        Assert.Equal(used.Sum(f => f.Exposure), header.GetDouble("TOTALEXP")!.Value, 6);
+        Assert.Equal(header.GetDouble("TOTALEXP"), header.GetDouble("LIVETIME"));
+        Assert.Equal(used[0].Exposure, header.GetDouble("EXPTIME"));
+        Assert.Equal(header.GetInteger("NCOMBINE"), header.GetInteger("STACKCNT"));
+        Assert.Equal("TileCompile", header.GetString("PROGRAM"));
+        Assert.Equal($"TileCompile {EngineInfo.Version}", header.GetString("SWCREATE"));
+        var hash = RunInfo.Load(new RunPaths(_fx.Outcome.RunDir).RunJson).ConfigHash;
+        // Long HISTORY text continues on the next HISTORY card.
+        var history = string.Concat(header.Cards.Where(c => c.Keyword == "HISTORY").Select(c => c.Comment));
+        Assert.Contains("winsorized rejection at 3/4 sigma", history);
+        Assert.Contains($"config hash {hash}", history);
+    }
+
+    [Fact]
     public void RegistrationReportMatchesTruthAndExcludesTheCloudedFrame()
     {
         var report = JsonSerializer.Deserialize<RegistrationReport>(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson)), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })!;

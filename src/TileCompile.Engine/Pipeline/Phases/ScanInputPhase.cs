@@ -15,7 +15,7 @@ public sealed class ScanInputPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.ScanInput;
     /// <inheritdoc />
-    public int AlgoVersion => 1;
+    public int AlgoVersion => 2;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -59,6 +59,7 @@ public sealed class ScanInputPhase : IPipelinePhase
                 ColorMode = f.ColorMode,
                 BayerPattern = f.BayerPattern,
                 Exposure = f.ExposureSeconds,
+                DateObs = f.DateObs,
             }).ToList(),
             Excluded = scan.Excluded.Select(e => new ScanReport.Exclusion { File = Path.GetFileName(e.Path), Reason = e.Reason }).ToList(),
         });
@@ -103,6 +104,8 @@ public sealed record ScanReport
         public string? BayerPattern { get; init; }
         /// <summary>Exposure (s).</summary>
         public double? Exposure { get; init; }
+        /// <summary>DATE-OBS as the frame states it (UTC start of the exposure), when it does.</summary>
+        public string? DateObs { get; init; }
     }
 
     /// <summary>An excluded frame.</summary>

@@ -26,7 +26,7 @@ public sealed class StackingPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Stacking;
     /// <inheritdoc />
-    public int AlgoVersion => 5;
+    public int AlgoVersion => 6;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -221,9 +221,26 @@ public sealed class StackingPhase : IPipelinePhase
                 header.Add(card);
             }
         }
-        var exposure = scan.Frames.Where(f => registration.Frames.Any(r => r.Frame == f.File && r.Status == "ok")).Sum(f => f.Exposure ?? 0);
+        var usedFrames = scan.Frames.Where(f => registration.Frames.Any(r => r.Frame == f.File && r.Status == "ok")).ToList();
+        var exposure = usedFrames.Sum(f => f.Exposure ?? 0);
         header.Set("NCOMBINE", (long)used, "frames combined");
-        if (exposure > 0) header.Set("LIVETIME", exposure, "total exposure of combined frames [s]");
+        header.Set("STACKCNT", (long)used, "frames combined");
+        if (exposure > 0)
+        {
+            header.Set("LIVETIME", exposure, "total exposure of combined frames [s]");
+            header.Set("TOTALEXP", exposure, "total exposure of combined frames [s]");
+        }
+        // The time span of the frames that went in: other tools compute the mid-exposure and airmass from it.
+        var dated = usedFrames.Select(f => (Frame: f, Start: ParseDate(f.DateObs))).Where(d => d.Start is not null).OrderBy(d => d.Start).ToList();
+        if (dated.Count > 0)
+        {
+            header.Set("DATE-OBS", dated[0].Start!.Value.ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture), "UTC start of the first frame combined");
+            var last = dated[^1];
+            header.Set("DATE-END", last.Start!.Value.AddSeconds(last.Frame.Exposure ?? 0).ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture),
+                "UTC end of the last frame combined");
+        }
+        header.Set("PROGRAM", "TileCompile", "software that made this image");
+        header.Set("SWCREATE", $"TileCompile {EngineInfo.Version}", "software that made this image");
         header.Set("TC-RUNID", context.Run.RunId, "TileCompile run id");
         header.Set("TC-VERS", EngineInfo.Version, "TileCompile engine version");
         header.Set("TC-MODE", mode.ToString().ToLowerInvariant(), "full, reduced or emergency mode");
@@ -236,8 +253,13 @@ public sealed class StackingPhase : IPipelinePhase
         }
         header.AddHistory($"TileCompile {EngineInfo.Version}: tile-based quality reconstruction of {used} frames ({mode.ToString().ToLowerInvariant()} mode)");
         header.AddHistory($"registered onto {registration.Reference}; background-normalized; linear, no stretch applied");
+        header.AddHistory(string.Create(CultureInfo.InvariantCulture,
+            $"stacked: {context.Config.Get(StackKeys.Method)} rejection at {context.Config.Get(StackKeys.SigmaLow)}/{context.Config.Get(StackKeys.SigmaHigh)} sigma; config hash {context.Run.ConfigHash}"));
         return header;
     }
+
+    private static DateTime? ParseDate(string? text) =>
+        text is not null && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
     // Drizzled pixels no drop reached in any cluster: phase 7 filled them from the registered frames; take those.
     private static void FillFromReconstruction(PhaseContext context, string channel, float[] image)
