@@ -96,6 +96,11 @@ public static class InputScanner
                 excluded.Add(new ExcludedFrame(file, notAFile));
                 continue;
             }
+            if (Path.GetFileName(file).StartsWith("Stacked_", StringComparison.OrdinalIgnoreCase))
+            {
+                excluded.Add(new ExcludedFrame(file, "is the telescope's own stacked image (Stacked_*), not a light frame; left out"));
+                continue;
+            }
             try
             {
                 using var image = FitsImage.Open(file);
@@ -105,6 +110,13 @@ public static class InputScanner
                     var folder = kind switch { "darkflat" => "darkflats", "bias" => "bias", _ => kind + "s" };
                     excluded.Add(new ExcludedFrame(file, $"IMAGETYP = '{image.Header.GetString("IMAGETYP")?.Trim()}': a {kind} frame, not a light; " +
                                                          $"to calibrate with it, put it in a folder named {folder} beside the lights"));
+                    continue;
+                }
+                // A stack dropped among the lights (the telescope's, or one of ours) would count as one very deep frame.
+                var combined = Math.Max(image.Header.GetInteger("STACKCNT") ?? 0, image.Header.GetInteger("NCOMBINE") ?? 0);
+                if (combined > 1)
+                {
+                    excluded.Add(new ExcludedFrame(file, $"is a stack of {combined} frames (NCOMBINE/STACKCNT), not a light frame; left out"));
                     continue;
                 }
                 var problem = image.Camera.ExposureProblem ?? (bayerOverride is null ? image.Camera.BayerProblem : null);

@@ -68,3 +68,31 @@ public class FitsHostileHeaderTests
         Assert.Equal("RGGB", Assert.Single(scan.Frames).BayerPattern);
     }
 }
+
+/// <summary>Stacked images among the lights (the telescope's own, or an earlier result) are left out, saying what they are.</summary>
+public class StackedImagesAmongLightsTests
+{
+    [Fact]
+    public void TheTelescopesStackAndAnyStackedResultAreLeftOut()
+    {
+        using var dir = new TempDirectory();
+        string Frame(string name, params string[] extra)
+        {
+            var cards = new List<string> { "SIMPLE  =                    T", "BITPIX  =                   16", "NAXIS   =                    2",
+                "NAXIS1  =                    4", "NAXIS2  =                    4", "EXPTIME =                 10.0" };
+            cards.AddRange(extra);
+            cards.Add("END");
+            var path = dir.File(name);
+            File.WriteAllBytes(path, RawFits.Concat(RawFits.Header(cards.ToArray()), RawFits.Padded(new byte[32])));
+            return path;
+        }
+        var light = Frame("Light_M 94_10.0s_IRCUT_20250326-212046.fit");
+        var seestar = Frame("Stacked_32_M 94_10.0s_IRCUT_20250326-213000.fit");
+        var ours = Frame("stacked.fit", "NCOMBINE=                   32");
+        var scan = InputScanner.Scan(new[] { light, seestar, ours }, 5);
+        Assert.Equal(new[] { light }, scan.Frames.Select(f => f.Path));
+        var reasons = scan.Excluded.ToDictionary(e => Path.GetFileName(e.Path), e => e.Reason);
+        Assert.Contains("telescope's own stacked image", reasons[Path.GetFileName(seestar)]);
+        Assert.Contains("a stack of 32 frames", reasons["stacked.fit"]);
+    }
+}
