@@ -12,7 +12,7 @@ internal static class RunCommands
 {
     public static Command Run()
     {
-        var input = new Option<string>("--input-dir") { Description = "Folder with the light frames.", Required = true };
+        var input = new Option<string[]>("--input-dir") { Description = "Folder with the light frames; give it more than once to stack several nights in one run.", Required = true };
         var config = new Option<string?>("--config") { Description = "Configuration file (default: built-in defaults)." };
         var runsDir = new Option<string?>("--runs-dir") { Description = "Runs root (default: the config's run_dir, else ./runs)." };
         var runId = new Option<string?>("--run-id") { Description = "Name of the run directory instead of a generated id." };
@@ -33,7 +33,8 @@ internal static class RunCommands
             runner.EventWritten += printer.Print;
             var outcome = await Task.Run(() => runner.Start(new StartRequest
             {
-                InputDir = parse.GetValue(input)!,
+                InputDir = parse.GetValue(input)![0],
+                MoreInputDirs = parse.GetValue(input)![1..],
                 ConfigPath = parse.GetValue(config),
                 RunsRoot = parse.GetValue(runsDir),
                 RunId = parse.GetValue(runId),
@@ -319,7 +320,7 @@ internal sealed class EventPrinter
             }
             var text = e.Type switch
             {
-                "run_start" => $"Run {e.RunId}: {e.Number("frames")} frames from {e.String("input_dir")}",
+                "run_start" => $"Run {e.RunId}: {e.Number("frames")} frames from {InputFolders(e)}",
                 "run_resume" => $"Resuming {e.RunId} (attempt {e.Attempt}, {e.String("mode")}, was {e.String("previous_status")})",
                 "phase_start" => null,
                 "phase_end" when e.Status == "skipped" => $"  {e.Phase,2} {e.PhaseName,-20} skipped ({e.String("reason")})",
@@ -365,6 +366,11 @@ internal sealed class EventPrinter
         }
         return outcome.Status == "ok" ? 0 : 1;
     }
+
+    private static string InputFolders(RunEvent e) =>
+        e.Fields["input_dirs"] is System.Text.Json.Nodes.JsonArray { Count: > 1 } dirs
+            ? string.Join(", ", dirs.Select(d => d?.GetValue<string>()))
+            : e.String("input_dir") ?? "";
 
     /// <summary>Reports a resume that found nothing to do (exit code 0).</summary>
     public int NothingToDo(string runDir, string message)

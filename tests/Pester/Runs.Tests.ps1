@@ -135,6 +135,26 @@ Describe 'Batches' {
         Get-Item (Join-Path $night 'M31') | Start-TileRun -RunsRoot $root -RunId single | Out-Null
         (Get-TileRun -RunsRoot $root -RunId single).Status | Should -Be 'Completed'
     }
+
+    It 'stacks several nights of one target in one run, from the cmdlet and from the command line' {
+        $target = Join-Path $TestDrive 'M94'
+        $first = New-TestFrames (Join-Path $target 'night1') -Frames 10
+        $second = Join-Path $target 'night2'
+        New-Item -ItemType Directory $second | Out-Null
+        Get-ChildItem $first -Filter 'light_*.fit' | Sort-Object Name | Select-Object -Last 5 |
+            ForEach-Object { Move-Item $_.FullName (Join-Path $second ('n2_' + $_.Name)) }
+        $root = Join-Path $TestDrive 'nights'
+        $run = Start-TileRun $first, $second -RunsRoot $root -RunId both -PassThru | Select-Object -Last 1
+        $run.Status | Should -Be 'Completed'
+        $run.FrameCount | Should -Be 10
+        (Get-TileRunEvent -Path $run.Path -Type run_start).GetType().Name | Should -Be 'TileRunStartEvent'
+
+        $cli = (Get-ChildItem (Join-Path $RepoRoot 'src/TileCompile.Cli/bin/*/net8.0/TileCompile.Cli.dll') | Sort-Object LastWriteTime | Select-Object -Last 1).FullName
+        $out = & dotnet $cli run --input-dir $first --input-dir $second --runs-dir $root --run-id cli 2>&1
+        $LASTEXITCODE | Should -Be 0
+        "$out" | Should -Match ([regex]::Escape("10 frames from $first, $second"))
+        (Get-TileRun -RunsRoot $root -RunId cli).FrameCount | Should -Be 10
+    }
 }
 
 Describe 'Resume-TileRun' {

@@ -77,8 +77,10 @@ public sealed class PipelineRunner
     public RunOutcome Start(StartRequest request, CancellationToken cancellationToken = default)
     {
         var inputDir = Path.GetFullPath(request.InputDir);
-        if (!Directory.Exists(inputDir))
-            throw new TileRunException(RunErrorIds.InputNotFound, $"the input folder '{inputDir}' does not exist.");
+        var inputDirs = new[] { inputDir }.Concat(request.MoreInputDirs.Select(Path.GetFullPath)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var dir in inputDirs)
+            if (!Directory.Exists(dir))
+                throw new TileRunException(RunErrorIds.InputNotFound, $"the input folder '{dir}' does not exist.");
         TileConfig config;
         try
         {
@@ -102,9 +104,14 @@ public sealed class PipelineRunner
         }
         var runsRoot = Path.GetFullPath(request.RunsRoot
             ?? (config.Get(ConfigKeys.Run.RunDir) is { Length: > 0 } configured ? configured : RunCatalog.DefaultRoot(Environment.CurrentDirectory)));
-        var files = InputScanner.FindFrames(inputDir, pattern);
+        var files = inputDirs.SelectMany(dir => InputScanner.FindFrames(dir, pattern)).ToList();
         if (files.Count == 0)
-            throw new TileRunException(RunErrorIds.InputNotFound, $"no files matching '{pattern}' in '{inputDir}'.");
+            throw new TileRunException(RunErrorIds.InputNotFound, $"no files matching '{pattern}' in '{string.Join("', '", inputDirs)}'.");
+        // Work files are named after the frames: two folders with the same file name would overwrite each other's.
+        if (files.GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new TileRunException(RunErrorIds.InputNotFound,
+                $"the frame name '{clash.Key}' is in more than one input folder ({string.Join(", ", clash.Select(f => Path.GetDirectoryName(f)))}); " +
+                "frames stacked together need distinct names: rename one night's frames, or stack the folders in separate runs.");
 
         if (!request.ForceNew && (request.ResumeIfPossible || config.Get(ConfigKeys.Resume.Auto)))
         {
@@ -131,7 +138,7 @@ public sealed class PipelineRunner
         var staging = Path.Combine(runsRoot, $".staging-{runId}-{Guid.NewGuid():N}");
         try
         {
-            Stage(staging, final, runId, config, inputDir, pattern, files);
+            Stage(staging, final, runId, config, inputDirs, pattern, files);
         }
         catch
         {
@@ -152,7 +159,7 @@ public sealed class PipelineRunner
         return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken);
     }
 
-    private static void Stage(string staging, string final, string runId, TileConfig config, string inputDir, string pattern, IReadOnlyList<string> files)
+    private static void Stage(string staging, string final, string runId, TileConfig config, IReadOnlyList<string> inputDirs, string pattern, IReadOnlyList<string> files)
     {
         Directory.CreateDirectory(Path.Combine(staging, "logs"));
         Directory.CreateDirectory(Path.Combine(staging, "state"));
@@ -163,7 +170,8 @@ public sealed class PipelineRunner
             RunId = runId,
             Created = now,
             EngineVersion = EngineInfo.Version,
-            InputDir = inputDir,
+            InputDir = inputDirs[0],
+            InputDirs = inputDirs.Count > 1 ? inputDirs.ToList() : null,
             Pattern = pattern,
             ConfigHash = config.Hash,
             Frames = files.Select(f =>
@@ -227,6 +235,7 @@ public sealed class PipelineRunner
             log.Append("run_start", new JsonObject
             {
                 ["input_dir"] = info.InputDir,
+                ["input_dirs"] = new JsonArray((info.InputDirs ?? new List<string> { info.InputDir }).Select(d => (JsonNode?)d).ToArray()),
                 ["frames"] = info.Frames.Count,
                 ["config_hash"] = info.ConfigHash,
                 ["engine_version"] = EngineInfo.Version,

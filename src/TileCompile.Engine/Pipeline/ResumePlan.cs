@@ -67,8 +67,13 @@ public sealed record ResumeRequest
 /// <summary>What the caller asks a new run to do.</summary>
 public sealed record StartRequest
 {
-    /// <summary>Folder with the light frames.</summary>
+    /// <summary>Folder with the light frames (the first, when <see cref="MoreInputDirs"/> adds others).</summary>
     public required string InputDir { get; init; }
+    /// <summary>
+    /// Further folders of light frames stacked in the same run (several nights of one target): all frames are
+    /// registered to one reference, in folder order.
+    /// </summary>
+    public IReadOnlyList<string> MoreInputDirs { get; init; } = Array.Empty<string>();
     /// <summary>Configuration file; null for the defaults.</summary>
     public string? ConfigPath { get; init; }
     /// <summary>Runs root; null for the config's run_dir, else ./runs.</summary>

@@ -85,6 +85,8 @@ public sealed record RunInfo
     [JsonPropertyName("engine_version")] public required string EngineVersion { get; init; }
     /// <summary>Input folder.</summary>
     [JsonPropertyName("input_dir")] public required string InputDir { get; init; }
+    /// <summary>Every input folder in order, when the run stacks several (the first is <see cref="InputDir"/>).</summary>
+    [JsonPropertyName("input_dirs")] public List<string>? InputDirs { get; init; }
     /// <summary>File pattern(s).</summary>
     [JsonPropertyName("pattern")] public required string Pattern { get; init; }
     /// <summary>Hash of the frozen config.</summary>

@@ -25,6 +25,10 @@ namespace TileCompile;
 /// beside the lights are found without being named).</para>
 /// </example>
 /// <example>
+/// <code>Start-TileRun ~/astro/M94/2026-11-30, ~/astro/M94/2026-12-01</code>
+/// <para>One run over two nights of the same target: every frame is registered to one reference.</para>
+/// </example>
+/// <example>
 /// <code>Get-ChildItem ~/astro/2026-12-01 -Directory | Start-TileRun -RunsRoot ~/runs</code>
 /// <para>One run per target folder of the night (M31, M42, …), one after another.</para>
 /// </example>
@@ -38,12 +42,13 @@ namespace TileCompile;
 [OutputType(typeof(TileRunEvent), typeof(TileRun))]
 public sealed class StartTileRun : RunCmdletBase
 {
-    /// <summary><para type="description">Folder with the light frames. Binds from the FullName of folders piped from
-    /// Get-ChildItem -Directory or Get-Item, one run per folder.</para></summary>
+    /// <summary><para type="description">Folder with the light frames; several folders (night1, night2) make one run over
+    /// all their frames, registered to one reference. Binds from the FullName of folders piped from Get-ChildItem -Directory
+    /// or Get-Item, one run per piped folder.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
-    public string InputPath { get; set; } = "";
+    public string[] InputPath { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">Configuration file (see New-TileRunConfig); default: built-in defaults.</para><para type="default">the built-in defaults</para></summary>
     [Parameter]
@@ -107,14 +112,16 @@ public sealed class StartTileRun : RunCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var input = Resolve(InputPath);
+        var inputs = InputPath.Select(Resolve).ToList();
+        var input = inputs[0];
+        var described = inputs.Count == 1 ? input : string.Join(", ", inputs);
         var config = ConfigPath is null ? null : Resolve(ConfigPath);
         var root = RunsRootOrDefault(RunsRoot);
-        if (!ShouldProcess(input, $"Stack the frames into a new run under {root}")) return;
+        if (!ShouldProcess(described, $"Stack the frames into a new run under {root}")) return;
         try
         {
-            var outcome = RunEngine($"Start-TileRun {Path.GetFileName(input)}", (emit, token) =>
-                RunBridge.Translate(() => RunBridge.Start(input, config, root, RunId, Pattern, ResumeIfFailed, Force, ThrottleLimit,
+            var outcome = RunEngine($"Start-TileRun {string.Join(", ", inputs.Select(Path.GetFileName))}", (emit, token) =>
+                RunBridge.Translate(() => RunBridge.Start(inputs, config, root, RunId, Pattern, ResumeIfFailed, Force, ThrottleLimit,
                     new CalibrationPaths(Optional(BiasPath), Optional(DarkPath), Optional(FlatPath), Optional(DarkFlatPath)), emit, token)));
             Finish(outcome, PassThru);
         }

@@ -246,7 +246,7 @@ internal static class RunBridge
 
     public sealed record Outcome(string RunDir, string Status, string? Error, string? Output);
 
-    public static Outcome Start(string inputDir, string? config, string runsRoot, string? runId, string? pattern, bool resume, bool force,
+    public static Outcome Start(IReadOnlyList<string> inputDirs, string? config, string runsRoot, string? runId, string? pattern, bool resume, bool force,
         int threads, CalibrationPaths calibration, Action<TileRunEvent> onEvent, CancellationToken token)
     {
         var runner = StandardPhases.Runner();
@@ -258,7 +258,7 @@ internal static class RunBridge
         };
         var outcome = runner.Start(new StartRequest
         {
-            InputDir = inputDir, ConfigPath = config, RunsRoot = runsRoot, RunId = runId, Pattern = pattern,
+            InputDir = inputDirs[0], MoreInputDirs = inputDirs.Skip(1).ToList(), ConfigPath = config, RunsRoot = runsRoot, RunId = runId, Pattern = pattern,
             ResumeIfPossible = resume, ForceNew = force, Parallelism = threads,
             BiasPath = calibration.Bias, DarkPath = calibration.Dark, FlatPath = calibration.Flat, DarkFlatPath = calibration.DarkFlat,
         }, token);
