@@ -45,7 +45,10 @@ internal sealed class ResumePlanner
                 }
                 decisions.Add(new PhaseDecision(p, PhaseAction.Skip, "resume_from_phase", null, Duration(state, p)));
             }
-            decisions.AddRange(PhaseNames.All.Where(p => p >= n).Select(p => new PhaseDecision(p, PhaseAction.Run, "requested", null, Duration(state, p))));
+            // Phases the run's mode leaves out are planned as the run will treat them, so dry run and run agree.
+            decisions.AddRange(PhaseNames.All.Where(p => p >= n).Select(p => ModeSkipped(state, p)
+                ? new PhaseDecision(p, PhaseAction.Skip, "reduced_mode", null, Duration(state, p))
+                : new PhaseDecision(p, PhaseAction.Run, "requested", null, Duration(state, p))));
             return Build(state, "explicit", n, previous, decisions);
         }
 
@@ -88,6 +91,7 @@ internal sealed class ResumePlanner
         foreach (var p in PhaseNames.All)
         {
             if (first is null || p < first) decisions.Add(new PhaseDecision(p, PhaseAction.Skip, ModeSkipped(state, p) ? "reduced_mode" : "up_to_date", null, Duration(state, p)));
+            else if (ModeSkipped(state, p)) decisions.Add(new PhaseDecision(p, PhaseAction.Skip, "reduced_mode", null, Duration(state, p)));
             else if (p == first) decisions.Add(new PhaseDecision(p, PhaseAction.Run, why.Reason, why.Detail, Duration(state, p)));
             else decisions.Add(new PhaseDecision(p, PhaseAction.RunUnlessUnchanged, "upstream_rerun", null, Duration(state, p)));
         }

@@ -66,6 +66,10 @@ public class MemoryLimitTests
         Assert.True(b.Status == "ok", b.Error);
         var warning = EventLogReader.ReadAll(Path.Combine(a.RunDir, "logs", "run_events.jsonl")).Single(e => e.String("code") == "memory_limited_workers");
         Assert.StartsWith("2 of 4 workers", warning.String("message"));
-        Assert.Equal(File.ReadAllBytes(b.Output!), File.ReadAllBytes(a.Output!));
+        // The pixels do not depend on how many frames were worked on at once (the headers differ only in the config
+        // hash, since the two configurations differ in runtime_limits.max_memory).
+        using var limitedImage = TileCompile.Engine.Fits.FitsImage.Open(a.Output!);
+        using var freeImage = TileCompile.Engine.Fits.FitsImage.Open(b.Output!);
+        Assert.Equal(freeImage.ReadPlane(), limitedImage.ReadPlane());
     }
 }
