@@ -92,6 +92,36 @@ public class HeaderAndConfigFuzzTests
         return rng.Next(10) == 0 ? file[..rng.Next(file.Length)] : file;
     }
 
+    /// <summary>
+    /// Runs one case: true when it was read, false when refused with <typeparamref name="TRefusal"/> (whose message
+    /// <paramref name="refusalProblem"/> checks), null (noted in <paramref name="unexpected"/>) for any other exception.
+    /// A case that takes too long or allocates too much is noted as well.
+    /// </summary>
+    private static bool? Trial<TRefusal>(string label, Action body, Func<TRefusal, string?> refusalProblem, List<string> unexpected) where TRefusal : Exception
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+        bool? outcome = null;
+        try
+        {
+            body();
+            outcome = true;
+        }
+        catch (TRefusal e)
+        {
+            outcome = false;
+            if (refusalProblem(e) is { } problem) unexpected.Add($"{label}: {problem}");
+        }
+        catch (Exception e)
+        {
+            unexpected.Add($"{label}: {e.GetType().Name}: {e.Message}");
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        if (allocated > MaxBytesPerCase) unexpected.Add($"{label}: allocated {allocated >> 20} MiB");
+        if (clock.Elapsed > MaxTimePerCase) unexpected.Add($"{label}: took {clock.Elapsed.TotalSeconds:0.0} s");
+        return outcome;
+    }
+
     [Fact]
     public void MutatedFitsHeadersAreReadOrRefusedWithAFitsError()
     {
@@ -105,9 +135,7 @@ public class HeaderAndConfigFuzzTests
         {
             var bytes = MutatedFits(rng, out var kind);
             File.WriteAllBytes(path, bytes);
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            var clock = Stopwatch.StartNew();
-            try
+            var outcome = Trial<FitsFormatException>($"#{n} {kind}", () =>
             {
                 using (var image = FitsImage.Open(path))
                 {
@@ -117,19 +145,8 @@ public class HeaderAndConfigFuzzTests
                     readData++;
                 }
                 _ = InputScanner.Scan(new[] { path }, 5);
-            }
-            catch (FitsFormatException e)
-            {
-                refused++;
-                if (e.File is null || !e.Message.Contains("case.fit")) unexpected.Add($"#{n} {kind}: FITS error without the file: {e.Message}");
-            }
-            catch (Exception e)
-            {
-                unexpected.Add($"#{n} {kind}: {e.GetType().Name}: {e.Message}");
-            }
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated > MaxBytesPerCase) unexpected.Add($"#{n} {kind}: allocated {allocated >> 20} MiB");
-            if (clock.Elapsed > MaxTimePerCase) unexpected.Add($"#{n} {kind}: took {clock.Elapsed.TotalSeconds:0.0} s");
+            }, e => e.File is null || !e.Message.Contains("case.fit") ? $"FITS error without the file: {e.Message}" : null, unexpected);
+            if (outcome == false) refused++;
         }
         _output.WriteLine($"{cases} FITS cases: {opened} got past opening the file ({readData} read their data), {refused} refused with a FITS error");
         Assert.True(unexpected.Count == 0, string.Join("\n", unexpected.Take(20)));
@@ -204,25 +221,11 @@ public class HeaderAndConfigFuzzTests
         for (var n = 0; n < cases; n++)
         {
             var yaml = MutatedYaml(rng);
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            var clock = Stopwatch.StartNew();
-            try
-            {
-                _ = TileConfig.Parse(yaml, "case.yaml").CanonicalYaml;
-                parsed++;
-            }
-            catch (ConfigValidationException e)
-            {
-                refused++;
-                if (e.Issues.Count == 0 || !e.Message.Contains("case.yaml")) unexpected.Add($"#{n}: configuration error without issues or file: {e.Message}");
-            }
-            catch (Exception e)
-            {
-                unexpected.Add($"#{n}: {e.GetType().Name}: {e.Message}\n{yaml}");
-            }
-            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated > MaxBytesPerCase) unexpected.Add($"#{n}: allocated {allocated >> 20} MiB");
-            if (clock.Elapsed > MaxTimePerCase) unexpected.Add($"#{n}: took {clock.Elapsed.TotalSeconds:0.0} s");
+            var outcome = Trial<ConfigValidationException>($"#{n}", () => _ = TileConfig.Parse(yaml, "case.yaml").CanonicalYaml,
+                e => e.Issues.Count == 0 || !e.Message.Contains("case.yaml") ? $"configuration error without issues or file: {e.Message}" : null, unexpected);
+            if (outcome == true) parsed++;
+            else if (outcome == false) refused++;
+            else unexpected[^1] += "\n" + yaml;
         }
         _output.WriteLine($"{cases} configuration cases: {parsed} read, {refused} refused with a configuration error");
         Assert.True(unexpected.Count == 0, string.Join("\n", unexpected.Take(10)));
