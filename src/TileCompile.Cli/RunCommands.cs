@@ -160,8 +160,9 @@ internal static class RunCommands
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only runs started before this time." };
         var id = new Option<string?>("--id") { Description = "Wildcard pattern on the run id." };
         var inputFilter = new Option<string?>("--input") { Description = "Wildcard pattern on the input folder, e.g. '*M31*' or '*2026-12-01*'." };
+        var objectFilter = new Option<string?>("--object") { Description = "Wildcard pattern on the target the frames name (OBJECT), e.g. 'M 31' or 'NGC*'." };
         var json = Cli.JsonOption();
-        var command = new Command("list", "List runs, newest first.") { root, status, last, since, until, id, inputFilter, json };
+        var command = new Command("list", "List runs, newest first.") { root, status, last, since, until, id, inputFilter, objectFilter, json };
         command.SetAction(parse => Cli.Guard(parse.GetValue(json), () =>
         {
             var dir = Path.GetFullPath(parse.GetValue(root) ?? "runs");
@@ -180,6 +181,7 @@ internal static class RunCommands
                 Until = parse.GetValue(until),
                 IdPattern = parse.GetValue(id),
                 InputPattern = parse.GetValue(inputFilter),
+                ObjectPattern = parse.GetValue(objectFilter),
             });
             if (parse.GetValue(json))
             {

@@ -292,6 +292,25 @@ Describe 'New-TileSampleData' {
     }
 }
 
+Describe 'Finding runs' {
+    It 'filters by the target the frames name and by the input folder' {
+        $root = Join-Path $TestDrive 'find'
+        New-CompletedRun $root found | Out-Null
+        $run = Get-TileRun -RunsRoot $root -RunId found
+        $run.Object | Should -Be 'Synthetic field'
+        (Get-TileRun -RunsRoot $root -Target 'Synthetic*').RunId | Should -Be 'found'
+        Get-TileRun -RunsRoot $root -Target 'M 31' | Should -BeNullOrEmpty
+        (Get-TileRun -RunsRoot $root -InputPath '*frames').RunId | Should -Be 'found'
+        Get-TileRun -RunsRoot $root -InputPath '*elsewhere*' | Should -BeNullOrEmpty
+
+        $cli = (Get-ChildItem (Join-Path $RepoRoot 'src/TileCompile.Cli/bin/*/net8.0/TileCompile.Cli.dll') | Sort-Object LastWriteTime | Select-Object -Last 1).FullName
+        $listed = & dotnet $cli list $root --object 'Synthetic*' --json | ConvertFrom-Json
+        $listed.run_id | Should -Be 'found'
+        $listed.object | Should -Be 'Synthetic field'
+        @(& dotnet $cli list $root --object 'M 31' --json | ConvertFrom-Json).Count | Should -Be 0
+    }
+}
+
 Describe 'Everyday cmdlet details' {
     It 'removes several runs by id at once' {
         $root = Join-Path $TestDrive 'by-id'

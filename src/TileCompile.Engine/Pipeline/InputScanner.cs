@@ -5,7 +5,7 @@ namespace TileCompile.Engine.Pipeline;
 
 /// <summary>One frame found by the scan, described from its header alone.</summary>
 public sealed record ScannedFrame(string Path, long Size, DateTime LastWriteUtc, int Width, int Height, int Planes, int Bitpix,
-    string ColorMode, string? BayerPattern, double? ExposureSeconds, string? Camera = null, string? DateObs = null);
+    string ColorMode, string? BayerPattern, double? ExposureSeconds, string? Camera = null, string? DateObs = null, string? Object = null);
 
 /// <summary>A frame that cannot be used, with the reason (naming the header value that disqualifies it).</summary>
 public sealed record ExcludedFrame(string Path, string Reason);
@@ -130,7 +130,8 @@ public static class InputScanner
                 var mode = image.Planes == 3 ? "RGB" : pattern is null ? "MONO" : "OSC";
                 frames.Add(new ScannedFrame(file, info.Length, info.LastWriteTimeUtc, image.Width, image.Height, image.Planes, image.Bitpix,
                     mode, mode == "OSC" ? pattern : null, image.Camera.ExposureSeconds, image.Camera.Instrument,
-                    image.Header.GetString("DATE-OBS")?.Trim() is { Length: > 0 } date ? date : null));
+                    image.Header.GetString("DATE-OBS")?.Trim() is { Length: > 0 } date ? date : null,
+                    image.Header.GetString("OBJECT")?.Trim() is { Length: > 0 } target ? target : null));
             }
             catch (FitsFormatException e)
             {

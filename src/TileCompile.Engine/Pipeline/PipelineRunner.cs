@@ -467,6 +467,7 @@ public sealed class PipelineRunner
         }
         s.Validation = state.Manifest(PhaseId.Stacking)?.Facts.GetValueOrDefault("validation");
         s.Calibration = state.Manifest(PhaseId.Registration)?.Facts.GetValueOrDefault("calibration");
+        s.Object = state.Manifest(PhaseId.ScanInput)?.Facts.GetValueOrDefault("object");
     }
 
     private static void Retire(RunState state, PhaseId p, int attempt)

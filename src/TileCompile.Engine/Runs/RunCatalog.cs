@@ -15,6 +15,8 @@ public sealed record RunQuery
     public int? Newest { get; init; }
     /// <summary>Wildcard pattern on the input folder's full path (* and ?), e.g. *M31*.</summary>
     public string? InputPattern { get; init; }
+    /// <summary>Wildcard pattern on the target (OBJECT of the frames), e.g. M 31 or NGC*.</summary>
+    public string? ObjectPattern { get; init; }
 }
 
 /// <summary>
@@ -46,6 +48,7 @@ public static class RunCatalog
         query ??= new RunQuery();
         var matcher = query.IdPattern is { } pattern ? WildcardRegex(pattern) : null;
         var input = query.InputPattern is { } inputPattern ? WildcardRegex(inputPattern) : null;
+        var target = query.ObjectPattern is { } objectPattern ? WildcardRegex(objectPattern) : null;
         var result = new List<RunSnapshot>();
         foreach (var dir in RunDirectories(root))
         {
@@ -57,6 +60,7 @@ public static class RunCatalog
             if (query.Since is { } since && snapshot.Started < since) continue;
             if (query.Until is { } until && snapshot.Started >= until) continue;
             if (input is not null && !(snapshot.InputDir is { } folder && input.IsMatch(folder))) continue;
+            if (target is not null && !(snapshot.Object is { } name && target.IsMatch(name))) continue;
             result.Add(snapshot);
         }
         var ordered = result.OrderByDescending(r => r.Started).ThenByDescending(r => r.RunId, StringComparer.Ordinal);
@@ -113,6 +117,7 @@ public static class RunCatalog
             FramesExcluded = s.FramesExcluded,
             Validation = s.Validation,
             Calibration = s.Calibration,
+            Object = s.Object,
             OutputPath = status == RunStatusKind.Completed ? s.Output : null,
             ResumeCount = Math.Max(0, info.Lineage.Count - 1),
             Error = interrupted ? "interrupted: the process stopped without ending the run (killed, crashed or the machine went down)"

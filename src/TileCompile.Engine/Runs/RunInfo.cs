@@ -64,6 +64,8 @@ public sealed record RunSummary
     [JsonPropertyName("validation")] public string? Validation { get; set; }
     /// <summary>The calibration masters used, e.g. "flat 12 frames, darkflat 10 frames" ("none" without; null before REGISTRATION).</summary>
     [JsonPropertyName("calibration")] public string? Calibration { get; set; }
+    /// <summary>The target as the frames name it (OBJECT), once phase 0 has read the headers.</summary>
+    [JsonPropertyName("object")] public string? Object { get; set; }
     /// <summary>Final image, when produced.</summary>
     [JsonPropertyName("output")] public string? Output { get; set; }
     /// <summary>Completed phases (manifests present).</summary>

@@ -68,6 +68,8 @@ public sealed record RunSnapshot
     public string? Validation { get; init; }
     /// <summary>The calibration masters used ("none" without any; null before REGISTRATION).</summary>
     public string? Calibration { get; init; }
+    /// <summary>The target as the frames name it (OBJECT), when they do.</summary>
+    public string? Object { get; init; }
     /// <summary>Number of resumes.</summary>
     public int ResumeCount { get; init; }
     /// <summary>Error message of the failed phase.</summary>

@@ -97,6 +97,7 @@ public static class RunStatusReader
             OutputPath = output,
             Validation = info?.Summary.Validation,
             Calibration = info?.Summary.Calibration,
+            Object = info?.Summary.Object,
             ResumeCount = events.Count(e => e.Type == "run_resume"),
             Error = interrupted
                 ? $"interrupted: the process stopped{(lastPhase?.Phase is { } at ? $" during phase {at} {lastPhase.PhaseName}" : "")} without ending the run (killed, crashed or the machine went down)"

@@ -20,6 +20,10 @@ namespace TileCompile;
 /// <para>Continues every run of the last week that failed, was killed or was cancelled.</para>
 /// </example>
 /// <example>
+/// <code>Get-TileRun -Target 'M 31' -InputPath '*2026-12*'</code>
+/// <para>The runs of M 31 over frames from December 2026 folders.</para>
+/// </example>
+/// <example>
 /// <code>Get-TileRun -Status Failed | Where-Object Interrupted</code>
 /// <para>Runs whose process was killed or crashed (no error of their own).</para>
 /// </example>
@@ -69,6 +73,17 @@ public sealed class GetTileRun : RunCmdletBase
     [Parameter(ParameterSetName = ListSet)]
     public DateTime? Until { get; set; }
 
+    /// <summary><para type="description">Only runs whose target (OBJECT in the frames) matches this wildcard pattern, e.g. 'M 31' or 'NGC*'.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    [Alias("Object")]
+    [SupportsWildcards]
+    public string? Target { get; set; }
+
+    /// <summary><para type="description">Only runs whose input folder matches this wildcard pattern, e.g. '*2026-12-01*'.</para></summary>
+    [Parameter(ParameterSetName = ListSet)]
+    [SupportsWildcards]
+    public string? InputPath { get; set; }
+
     /// <summary><para type="description">Only runs a resume would continue: Failed (including killed or crashed) and Cancelled.</para></summary>
     [Parameter(ParameterSetName = ListSet)]
     public SwitchParameter Resumable { get; set; }
@@ -108,7 +123,7 @@ public sealed class GetTileRun : RunCmdletBase
             statuses = statuses is null ? resumable : statuses.Intersect(resumable).ToArray();
             if (statuses.Length == 0) return;
         }
-        var runs = RunBridge.Translate(() => RunBridge.List(root, RunId, statuses, Since, Until, Newest, Detailed));
+        var runs = RunBridge.Translate(() => RunBridge.List(root, RunId, statuses, Since, Until, Newest, Detailed, InputPath, Target));
         if (runs.Count == 0 && RunId is { } id && !WildcardPattern.ContainsWildcardCharacters(id))
         {
             WriteError(new TileOperationException("RunNotFound", ErrorCategory.ObjectNotFound, $"no run '{id}' under {root}").ToErrorRecord(id));

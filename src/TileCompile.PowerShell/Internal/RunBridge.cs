@@ -61,7 +61,8 @@ internal static class RunBridge
 
     public static IReadOnlyList<string> RunIds(string runsRoot) => RunCatalog.RecentIds(runsRoot, 500);
 
-    public static List<TileRun> List(string runsRoot, string? idPattern, TileRunStatus[]? status, DateTime? since, DateTime? until, int? newest, bool detailed)
+    public static List<TileRun> List(string runsRoot, string? idPattern, TileRunStatus[]? status, DateTime? since, DateTime? until, int? newest, bool detailed,
+        string? inputPattern = null, string? targetPattern = null)
     {
         var query = new RunQuery
         {
@@ -70,6 +71,8 @@ internal static class RunBridge
             Since = since is { } s1 ? new DateTimeOffset(s1) : null,
             Until = until is { } u ? new DateTimeOffset(u) : null,
             Newest = newest,
+            InputPattern = inputPattern,
+            ObjectPattern = targetPattern,
         };
         // Size is what the run takes on disk, finished phases or not (a cancelled run's partial work counts too).
         return RunCatalog.List(runsRoot, query)
@@ -101,6 +104,7 @@ internal static class RunBridge
         OutputPath = s.OutputPath,
         Validation = s.Validation,
         Calibration = s.Calibration,
+        Object = s.Object,
         ResumeCount = s.ResumeCount,
         Error = s.Error,
         CompletedPhases = s.Phases.Count > 0 ? s.Phases.Count(p => p.HasManifest) : s.CompletedPhases,

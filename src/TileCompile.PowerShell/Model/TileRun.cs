@@ -79,6 +79,8 @@ public sealed class TileRun
     /// without any; see artifacts/calibration.json); empty before registration ran.
     /// </summary>
     public string? Calibration { get; init; }
+    /// <summary>The target as the frames name it (OBJECT), when they do.</summary>
+    public string? Object { get; init; }
     /// <summary>Number of resumes.</summary>
     public int ResumeCount { get; init; }
     /// <summary>Error message of a failed run.</summary>

@@ -66,6 +66,9 @@ public sealed class ScanInputPhase : IPipelinePhase
         context.SetFact(RunModes.UsableFramesFact, scan.Frames.Count);
         context.SetFact("excluded_frames", scan.Excluded.Count);
         context.SetFact("summary", scan.Summary);
+        // The target most frames name: what a listing of a night's runs filters on.
+        if (scan.Frames.Where(f => f.Object is not null).GroupBy(f => f.Object!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault() is { } target)
+            context.SetFact("object", target.Key);
         context.SetFact("color_mode", scan.Frames[0].ColorMode);
         if (scan.Frames[0].BayerPattern is { } p) context.SetFact("bayer_pattern", p);
         context.SetFact("width", scan.Frames[0].Width.ToString(CultureInfo.InvariantCulture));
