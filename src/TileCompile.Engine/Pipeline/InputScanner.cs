@@ -43,6 +43,19 @@ public static class InputScanner
     }
 
     /// <summary>
+    /// The folder whose frames a run stacks when given <paramref name="directory"/>: the folder itself, or, for a
+    /// Seestar target folder that holds only the telescope's own stacks, its single "&lt;target&gt;_sub" folder of subs.
+    /// </summary>
+    public static string LightsFolder(string directory, string patterns)
+    {
+        var lights = FindFrames(directory, patterns)
+            .Count(f => !Directory.Exists(f) && !Path.GetFileName(f).StartsWith("Stacked_", StringComparison.OrdinalIgnoreCase));
+        if (lights > 0) return directory;
+        var subs = Directory.EnumerateDirectories(directory, "*_sub", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive }).ToList();
+        return subs.Count == 1 && FindFrames(subs[0], patterns).Count > 0 ? subs[0] : directory;
+    }
+
+    /// <summary>
     /// The matching files of a folder that must all be readable (calibration frames): folders are passed over, and a
     /// pipe, device or broken link stops with its name rather than being opened.
     /// </summary>

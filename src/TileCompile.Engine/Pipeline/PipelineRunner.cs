@@ -104,6 +104,7 @@ public sealed class PipelineRunner
         }
         var runsRoot = Path.GetFullPath(request.RunsRoot
             ?? (config.Get(ConfigKeys.Run.RunDir) is { Length: > 0 } configured ? configured : RunCatalog.DefaultRoot(Environment.CurrentDirectory)));
+        inputDirs = inputDirs.Select(dir => InputScanner.LightsFolder(dir, pattern)).Distinct(StringComparer.Ordinal).ToList();
         var files = inputDirs.SelectMany(dir => InputScanner.FindFrames(dir, pattern)).ToList();
         if (files.Count == 0)
             throw new TileRunException(RunErrorIds.InputNotFound, $"no files matching '{pattern}' in '{string.Join("', '", inputDirs)}'.");
@@ -116,7 +117,7 @@ public sealed class PipelineRunner
         if (!request.ForceNew && (request.ResumeIfPossible || config.Get(ConfigKeys.Resume.Auto)))
         {
             var previous = RunCatalog.List(runsRoot).FirstOrDefault(r =>
-                string.Equals(r.InputDir, inputDir, StringComparison.Ordinal) && r.ConfigHash == config.Hash);
+                string.Equals(r.InputDir, inputDirs[0], StringComparison.Ordinal) && r.ConfigHash == config.Hash);
             if (previous?.Status is RunStatusKind.Failed or RunStatusKind.Cancelled)
             {
                 if (RunStatusReader.Read(previous.Path).RetryBlocked is { } blocked)

@@ -69,4 +69,25 @@ public class SeveralNightsTests
         Assert.Contains(night2, e.Message);
         Assert.False(Directory.Exists(runs) && Directory.EnumerateFileSystemEntries(runs).Any());
     }
+
+    [Fact]
+    public void ASeestarTargetFolderIsStackedFromItsSubsFolderAndItsOwnStacksAreLeftAlone()
+    {
+        using var dir = new TempDirectory();
+        // The telescope's layout: "M 94" holds its own stacked image, the subs are in "M 94_sub". Spaces included.
+        var target = Path.Combine(dir.Path, "MyWorks", "M 94");
+        var subs = Path.Combine(target, "M 94_sub");
+        SampleSkyGenerator.Generate(new SampleSkyOptions { Width = 192, Height = 160, Frames = 4, Seed = 5, StarDensity = 40, BadFrame = false, SatelliteTrail = false }, subs);
+        var i = 0;
+        foreach (var f in Directory.GetFiles(subs, "light_*.fit").OrderBy(f => f, StringComparer.Ordinal))
+            File.Move(f, Path.Combine(subs, $"Light_M 94_10.0s_IRCUT_20250326-2120{i++:D2}.fit"));
+        File.Copy(Directory.GetFiles(subs, "*.fit")[0], Path.Combine(target, "Stacked_4_M 94_10.0s_IRCUT_20250326-213000.fit"));
+
+        var result = StandardPhases.Runner().Start(new StartRequest { InputDir = target, ConfigPath = Config(dir), RunsRoot = Path.Combine(dir.Path, "runs") });
+        Assert.True(result.Status == "ok", result.Error);
+        var info = RunInfo.Load(new RunPaths(result.RunDir).RunJson);
+        Assert.Equal(subs, info.InputDir);
+        Assert.Equal(4, info.Frames.Count);
+        Assert.All(info.Frames, f => Assert.StartsWith("Light_M 94", Path.GetFileName(f.Path)));
+    }
 }
