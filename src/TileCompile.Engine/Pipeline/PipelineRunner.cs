@@ -165,6 +165,7 @@ public sealed class PipelineRunner
         Directory.CreateDirectory(Path.Combine(staging, "logs"));
         Directory.CreateDirectory(Path.Combine(staging, "state"));
         File.WriteAllText(Path.Combine(staging, "config.yaml"), config.CanonicalYaml, new UTF8Encoding(false));
+        DiskFull("start:staging");
         var now = DateTime.UtcNow;
         var info = new RunInfo
         {
@@ -557,6 +558,13 @@ public sealed class PipelineRunner
         r.RunsRoot ?? Path.GetDirectoryName(Path.GetFullPath(r.RunDir)) ?? Environment.CurrentDirectory;
 
     /// <summary>Kills the process at a named point when <c>TILECOMPILE_FAULT</c> names it (crash tests only).</summary>
+    /// <summary>Fails like a full disk at a named point when <c>TILECOMPILE_FAULT</c> is "point:disk_full" (tests only).</summary>
+    internal static void DiskFull(string point)
+    {
+        if (FaultPoint is { } wanted && string.Equals(wanted, point + ":disk_full", StringComparison.Ordinal))
+            throw new IOException("No space left on device");
+    }
+
     internal static void Fault(string point)
     {
         if (FaultPoint is { } wanted && string.Equals(wanted, point, StringComparison.Ordinal))
