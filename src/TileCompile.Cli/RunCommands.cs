@@ -20,12 +20,13 @@ internal static class RunCommands
         var resume = new Option<bool>("--resume") { Description = "Resume the latest failed or interrupted run of this input and config instead of starting fresh." };
         var force = new Option<bool>("--force") { Description = "Always start a fresh run (overrides resume.auto)." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = one per core); results never depend on it." };
+        var toPhase = ToPhaseOption();
         var json = Cli.JsonOption();
         var bias = new Option<string?>("--bias") { Description = "Bias frames: a folder or a master FITS file (calibration.bias)." };
         var darks = new Option<string?>("--darks") { Description = "Darks at the lights' exposure: a folder or a master file (calibration.darks)." };
         var flats = new Option<string?>("--flats") { Description = "Flat fields: a folder or a master file (calibration.flats)." };
         var darkflats = new Option<string?>("--darkflats") { Description = "Darks at the flats' exposure: a folder or a master file (calibration.darkflats)." };
-        var command = new Command("run", "Start a run on a folder of light frames.") { input, config, runsDir, runId, pattern, bias, darks, flats, darkflats, resume, force, threads, json };
+        var command = new Command("run", "Start a run on a folder of light frames.") { input, config, runsDir, runId, pattern, bias, darks, flats, darkflats, resume, force, threads, toPhase, json };
         command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
         {
             var runner = StandardPhases.Runner();
@@ -46,6 +47,7 @@ internal static class RunCommands
                 ResumeIfPossible = parse.GetValue(resume),
                 ForceNew = parse.GetValue(force),
                 Parallelism = parse.GetValue(threads),
+                ToPhase = parse.GetValue(toPhase),
             }, token), CancellationToken.None);
             return printer.Finish(outcome);
         }));
@@ -61,8 +63,9 @@ internal static class RunCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (skip / re-run / why) and change nothing." };
         var onlyFailed = new Option<bool>("--only-failed-frames") { Description = "Per-frame phases keep their successful frames and redo only the excluded ones." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = one per core)." };
+        var toPhase = ToPhaseOption();
         var json = Cli.JsonOption();
-        var command = new Command("resume", "Resume a failed or cancelled run (killed ones included), or re-run phases of a run.") { runArgument, runDir, from, force, dryRun, onlyFailed, threads, json };
+        var command = new Command("resume", "Resume a failed or cancelled run (killed ones included), or re-run phases of a run.") { runArgument, runDir, from, toPhase, force, dryRun, onlyFailed, threads, json };
         command.SetAction((parse, token) => Cli.GuardAsync(parse.GetValue(json), async () =>
         {
             var runner = StandardPhases.Runner();
@@ -75,6 +78,7 @@ internal static class RunCommands
                 Force = parse.GetValue(force),
                 OnlyFailedFrames = parse.GetValue(onlyFailed),
                 Parallelism = parse.GetValue(threads),
+                ToPhase = parse.GetValue(toPhase),
             };
             if (parse.GetValue(dryRun))
             {
@@ -96,6 +100,11 @@ internal static class RunCommands
         }));
         return command;
     }
+
+    private static Option<string?> ToPhaseOption() => new("--to-phase")
+    {
+        Description = "Stop after this phase (number 0-10 or name); the run ends Cancelled and a resume continues from the next phase.",
+    };
 
     public static Command Status()
     {
@@ -353,12 +362,17 @@ internal sealed class EventPrinter
                     ["attempt"] = outcome.Attempt,
                     ["resumed"] = outcome.Resumed,
                 };
-                if (outcome.Error is not null) o["error"] = new JsonObject { ["id"] = outcome.Status == "cancelled" ? "Cancelled" : RunErrorIds.PhaseFailed, ["message"] = outcome.Error };
+                if (outcome.StoppedAfter is { } stop) o["stopped_after"] = (int)stop;
+                else if (outcome.Error is not null) o["error"] = new JsonObject { ["id"] = outcome.Status == "cancelled" ? "Cancelled" : RunErrorIds.PhaseFailed, ["message"] = outcome.Error };
                 Console.WriteLine(o.ToJsonString());
             }
             else if (outcome.Status == "ok")
             {
                 Console.WriteLine($"Completed: {outcome.Output ?? outcome.RunDir}");
+            }
+            else if (outcome.StoppedAfter is not null)
+            {
+                Console.WriteLine($"Run {outcome.RunId} {outcome.Error}: {CommandName.Resume(outcome.RunDir)}");
             }
             else
             {
@@ -366,7 +380,8 @@ internal sealed class EventPrinter
                 Console.Error.WriteLine($"Resume it with: {CommandName.Resume(outcome.RunDir)}");
             }
         }
-        return outcome.Status == "ok" ? 0 : 1;
+        // Stopping where asked is success.
+        return outcome.Status == "ok" || outcome.StoppedAfter is not null ? 0 : 1;
     }
 
     private static string InputFolders(RunEvent e) =>

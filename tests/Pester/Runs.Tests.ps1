@@ -172,6 +172,17 @@ Describe 'Resume-TileRun' {
         Get-Sha256 (Join-Path $Done 'outputs/stacked.fit') | Should -Be $before
     }
 
+    It 'stops after -ToPhase as asked, and a resume finishes the run to the same result' {
+        $root = Join-Path $TestDrive 'stop-at'
+        $stopped = Start-TileRun $Frames -RunsRoot $root -RunId done -ToPhase TILE_GRID -PassThru | Select-Object -Last 1
+        $stopped.Status | Should -Be 'Cancelled'
+        $stopped.IsResumable | Should -BeTrue
+        (Get-TileRunEvent -Path $stopped.Path -Type phase_end | Measure-Object).Count | Should -Be 6
+        $finished = Resume-TileRun -Path $stopped.Path -PassThru | Select-Object -Last 1
+        $finished.Status | Should -Be 'Completed'
+        Get-Sha256 $finished.OutputPath | Should -Be (Get-Sha256 (Join-Path $Done 'outputs/stacked.fit'))
+    }
+
     It 'changes nothing with -WhatIf' {
         $before = Get-ChildItem $Done -Recurse -File | Get-FileHash | ForEach-Object Hash
         Resume-TileRun -Path $Done -FromPhase 5 -WhatIf

@@ -69,7 +69,7 @@ public sealed class PipelineRunner
             state = RunState.Load(request.RunDir, HintsRoot(request));
             plan = _planner.Plan(state, request, snapshot.Status);
             return Execute(state, plan, runLock, isNew: false, clearFrameRecords: plan.Mode != "auto",
-                request.Parallelism, cancellationToken, request.OnlyFailedFrames);
+                request.Parallelism, cancellationToken, request.OnlyFailedFrames, ParsePhase(request.ToPhase));
         }
     }
 
@@ -122,11 +122,12 @@ public sealed class PipelineRunner
             {
                 if (RunStatusReader.Read(previous.Path).RetryBlocked is { } blocked)
                     throw new TileRunException(RunErrorIds.RetryLimit, $"run {previous.RunId}: {blocked}");
-                return Resume(new ResumeRequest { RunDir = previous.Path, RunsRoot = runsRoot, Parallelism = request.Parallelism }, cancellationToken)
+                return Resume(new ResumeRequest { RunDir = previous.Path, RunsRoot = runsRoot, Parallelism = request.Parallelism, ToPhase = request.ToPhase }, cancellationToken)
                     with { Resumed = true };
             }
         }
 
+        var toPhase = ParsePhase(request.ToPhase);
         var runId = request.RunId ?? RunId.New(DateTime.UtcNow);
         if (request.RunId is not null && !RunId.IsAcceptableCustom(runId))
             throw new TileRunException(RunErrorIds.RunExists, $"'{runId}' is not a usable run id: use letters, digits, '-', '_' and '.' (at most 64).");
@@ -157,7 +158,7 @@ public sealed class PipelineRunner
             PreviousStatus = RunStatusKind.Running,
             Phases = PhaseNames.All.Select(p => new PhaseDecision(p, PhaseAction.Run, "new_run")).ToList(),
         };
-        return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken);
+        return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken, toPhase: toPhase);
     }
 
     private static void Stage(string staging, string final, string runId, TileConfig config, IReadOnlyList<string> inputDirs, string pattern, IReadOnlyList<string> files)
@@ -199,8 +200,16 @@ public sealed class PipelineRunner
         }
     }
 
+    private static PhaseId? ParsePhase(string? text)
+    {
+        if (text is null) return null;
+        if (!PhaseNames.TryParse(text, out var phase))
+            throw new TileRunException(RunErrorIds.InvalidPhase, $"'{text}' is not a phase; accepted values: {PhaseNames.Accepted}.");
+        return phase;
+    }
+
     private RunOutcome Execute(RunState state, ResumePlan plan, RunLock runLock, bool isNew, bool clearFrameRecords, int parallelism,
-        CancellationToken external, bool onlyFailedFrames = false)
+        CancellationToken external, bool onlyFailedFrames = false, PhaseId? toPhase = null)
     {
         var paths = state.Paths;
         var info = state.Info;
@@ -271,12 +280,18 @@ public sealed class PipelineRunner
         string? error = null;
         PhaseId? running = null;
         int? memoryWorkers = null;
+        PhaseId? stoppedAfter = null;
         try
         {
             foreach (var decision in plan.Phases)
             {
                 var p = decision.Phase;
                 token.ThrowIfCancellationRequested();
+                if (toPhase is { } last && p > last)
+                {
+                    stoppedAfter = last;
+                    break;
+                }
                 if (_planner.ModeSkipped(state, p))
                 {
                     Retire(state, p, attempt);
@@ -299,6 +314,12 @@ public sealed class PipelineRunner
                 var retryFailedOnly = onlyFailedFrames && p == plan.FirstToRun;
                 RunPhase(state, p, log, runLock, attempt, clearFrameRecords && !retryFailedOnly, memoryWorkers ?? workers, token, retryFailedOnly);
                 running = null;
+            }
+            if (stoppedAfter is { } stop)
+            {
+                // Asked to stop here: the run is not finished, and a resume continues with the next phase.
+                status = "cancelled";
+                error = $"stopped after phase {(int)stop} {PhaseNames.Of(stop)}, as asked; a resume continues from phase {(int)stop + 1}";
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -350,7 +371,7 @@ public sealed class PipelineRunner
         }
         UpdateSummary(state);
         info.Save(paths.RunJson);
-        return new RunOutcome { RunId = info.RunId, RunDir = paths.Root, Status = status, Output = output, Error = error, Attempt = attempt };
+        return new RunOutcome { RunId = info.RunId, RunDir = paths.Root, Status = status, Output = output, Error = error, Attempt = attempt, StoppedAfter = stoppedAfter };
     }
 
     // Once the frame size is known (phase 0), as many frames are worked on at once as the memory limit allows.

@@ -58,6 +58,8 @@ public sealed record ResumeRequest
     public bool Force { get; init; }
     /// <summary>Per-frame phases keep their successful frames and redo only excluded ones.</summary>
     public bool OnlyFailedFrames { get; init; }
+    /// <summary>Phase number or name after which the attempt stops (the run ends Cancelled and a resume continues); null for all.</summary>
+    public string? ToPhase { get; init; }
     /// <summary>Runs root, for hints in "not found" errors.</summary>
     public string? RunsRoot { get; init; }
     /// <summary>Worker threads (0 = one per core); never changes results.</summary>
@@ -94,6 +96,8 @@ public sealed record StartRequest
     public bool ResumeIfPossible { get; init; }
     /// <summary>Always start fresh (overrides resume.auto).</summary>
     public bool ForceNew { get; init; }
+    /// <summary>Phase number or name after which the run stops (it ends Cancelled and a resume continues); null for all.</summary>
+    public string? ToPhase { get; init; }
     /// <summary>Worker threads (0 = one per core); never changes results.</summary>
     public int Parallelism { get; init; }
 }
@@ -115,4 +119,6 @@ public sealed record RunOutcome
     public int Attempt { get; init; }
     /// <summary>True when an existing run was resumed instead of starting a new one (auto-resume).</summary>
     public bool Resumed { get; init; }
+    /// <summary>The phase after which the attempt stopped because the caller asked (status cancelled), or null.</summary>
+    public PhaseId? StoppedAfter { get; init; }
 }

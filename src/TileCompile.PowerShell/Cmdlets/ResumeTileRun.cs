@@ -58,6 +58,10 @@ public sealed class ResumeTileRun : RunCmdletBase
     [Parameter]
     public TilePhase? FromPhase { get; set; }
 
+    /// <summary><para type="description">Stop after this phase (a number 0-10 or a name); the run ends Cancelled and the next resume continues from the phase after it.</para></summary>
+    [Parameter]
+    public TilePhase? ToPhase { get; set; }
+
     /// <summary><para type="description">Start again from phase 0 in the same run directory.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -93,7 +97,7 @@ public sealed class ResumeTileRun : RunCmdletBase
             if (!ShouldProcess(description.ToString(), $"Resume run {System.IO.Path.GetFileName(dir)}?", "Resume-TileRun")) return;
 
             var outcome = RunEngine($"Resume-TileRun {System.IO.Path.GetFileName(dir)}", (emit, token) =>
-                RunBridge.Translate(() => RunBridge.Resume(dir, FromPhase, Force, OnlyFailedFrames, ThrottleLimit, emit, token)));
+                RunBridge.Translate(() => RunBridge.Resume(dir, FromPhase, Force, OnlyFailedFrames, ThrottleLimit, emit, token, ToPhase)));
             Finish(outcome, PassThru);
         }
         catch (TileOperationException e)

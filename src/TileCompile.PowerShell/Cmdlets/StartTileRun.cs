@@ -103,6 +103,10 @@ public sealed class StartTileRun : RunCmdletBase
     [ValidateRange(0, 256)]
     public int ThrottleLimit { get; set; }
 
+    /// <summary><para type="description">Stop after this phase (a number 0-10 or a name); the run ends Cancelled and Resume-TileRun continues from the phase after it.</para></summary>
+    [Parameter]
+    public TilePhase? ToPhase { get; set; }
+
     /// <summary><para type="description">Also output the finished run (a TileRun) at the end.</para></summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -122,7 +126,7 @@ public sealed class StartTileRun : RunCmdletBase
         {
             var outcome = RunEngine($"Start-TileRun {string.Join(", ", inputs.Select(Path.GetFileName))}", (emit, token) =>
                 RunBridge.Translate(() => RunBridge.Start(inputs, config, root, RunId, Pattern, ResumeIfFailed, Force, ThrottleLimit,
-                    new CalibrationPaths(Optional(BiasPath), Optional(DarkPath), Optional(FlatPath), Optional(DarkFlatPath)), emit, token)));
+                    new CalibrationPaths(Optional(BiasPath), Optional(DarkPath), Optional(FlatPath), Optional(DarkFlatPath)), emit, token, ToPhase)));
             Finish(outcome, PassThru);
         }
         catch (TileOperationException e)

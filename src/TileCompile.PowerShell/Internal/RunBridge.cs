@@ -251,7 +251,7 @@ internal static class RunBridge
     public sealed record Outcome(string RunDir, string Status, string? Error, string? Output);
 
     public static Outcome Start(IReadOnlyList<string> inputDirs, string? config, string runsRoot, string? runId, string? pattern, bool resume, bool force,
-        int threads, CalibrationPaths calibration, Action<TileRunEvent> onEvent, CancellationToken token)
+        int threads, CalibrationPaths calibration, Action<TileRunEvent> onEvent, CancellationToken token, TilePhase? toPhase = null)
     {
         var runner = StandardPhases.Runner();
         string? dir = null;
@@ -264,13 +264,14 @@ internal static class RunBridge
         {
             InputDir = inputDirs[0], MoreInputDirs = inputDirs.Skip(1).ToList(), ConfigPath = config, RunsRoot = runsRoot, RunId = runId, Pattern = pattern,
             ResumeIfPossible = resume, ForceNew = force, Parallelism = threads,
+            ToPhase = toPhase is { } t ? ((int)t).ToString(CultureInfo.InvariantCulture) : null,
             BiasPath = calibration.Bias, DarkPath = calibration.Dark, FlatPath = calibration.Flat, DarkFlatPath = calibration.DarkFlat,
         }, token);
         return new Outcome(outcome.RunDir, outcome.Status, outcome.Error, outcome.Output);
     }
 
     public static Outcome Resume(string runDir, TilePhase? fromPhase, bool force, bool onlyFailedFrames, int threads, Action<TileRunEvent> onEvent,
-        CancellationToken token)
+        CancellationToken token, TilePhase? toPhase = null)
     {
         var runner = StandardPhases.Runner();
         runner.EventWritten += e => onEvent(ToEvent(e, runDir));
@@ -281,6 +282,7 @@ internal static class RunBridge
             Force = force,
             OnlyFailedFrames = onlyFailedFrames,
             Parallelism = threads,
+            ToPhase = toPhase is { } t ? ((int)t).ToString(CultureInfo.InvariantCulture) : null,
         }, token);
         return new Outcome(outcome.RunDir, outcome.Status, outcome.Error, outcome.Output);
     }
