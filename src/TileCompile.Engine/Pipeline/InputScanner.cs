@@ -49,7 +49,7 @@ public static class InputScanner
     public static string LightsFolder(string directory, string patterns)
     {
         var lights = FindFrames(directory, patterns)
-            .Count(f => !Directory.Exists(f) && !Path.GetFileName(f).StartsWith("Stacked_", StringComparison.OrdinalIgnoreCase));
+            .Count(f => !Directory.Exists(f) && SmartTelescopeNote(Path.GetFileName(f)) is null);
         if (lights > 0) return directory;
         var subs = Directory.EnumerateDirectories(directory, "*_sub", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive }).ToList();
         return subs.Count == 1 && FindFrames(subs[0], patterns).Count > 0 ? subs[0] : directory;
@@ -84,6 +84,15 @@ public static class InputScanner
         return null;
     }
 
+    // Smart telescopes keep their own results beside the subs: Seestar's Stacked_*, Dwarf's stacked-* images, and
+    // the frames a Dwarf flagged as failed (failed_*).
+    private static string? SmartTelescopeNote(string name) =>
+        name.StartsWith("Stacked_", StringComparison.OrdinalIgnoreCase) || name.StartsWith("stacked-", StringComparison.OrdinalIgnoreCase)
+            ? $"is the telescope's own stacked image ({name[..8]}*), not a light frame; left out"
+            : name.StartsWith("failed_", StringComparison.OrdinalIgnoreCase)
+                ? "was flagged as failed by the telescope (failed_*); left out"
+                : null;
+
     /// <summary>Why a path the pattern matched is not a file a frame can be read from, or null when it is one.</summary>
     private static string? NotAFile(string path)
     {
@@ -109,9 +118,9 @@ public static class InputScanner
                 excluded.Add(new ExcludedFrame(file, notAFile));
                 continue;
             }
-            if (Path.GetFileName(file).StartsWith("Stacked_", StringComparison.OrdinalIgnoreCase))
+            if (SmartTelescopeNote(Path.GetFileName(file)) is { } note)
             {
-                excluded.Add(new ExcludedFrame(file, "is the telescope's own stacked image (Stacked_*), not a light frame; left out"));
+                excluded.Add(new ExcludedFrame(file, note));
                 continue;
             }
             try

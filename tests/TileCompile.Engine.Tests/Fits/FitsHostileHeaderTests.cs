@@ -89,10 +89,14 @@ public class StackedImagesAmongLightsTests
         var light = Frame("Light_M 94_10.0s_IRCUT_20250326-212046.fit");
         var seestar = Frame("Stacked_32_M 94_10.0s_IRCUT_20250326-213000.fit");
         var ours = Frame("stacked.fit", "NCOMBINE=                   32");
-        var scan = InputScanner.Scan(new[] { light, seestar, ours }, 5);
+        var dwarfStack = Frame("stacked-16_M31_EXP_15_GAIN_60.fits");
+        var dwarfFailed = Frame("failed_M31_EXP_15_GAIN_60_0042.fits");
+        var scan = InputScanner.Scan(new[] { light, seestar, ours, dwarfStack, dwarfFailed }, 5);
         Assert.Equal(new[] { light }, scan.Frames.Select(f => f.Path));
         var reasons = scan.Excluded.ToDictionary(e => Path.GetFileName(e.Path), e => e.Reason);
-        Assert.Contains("telescope's own stacked image", reasons[Path.GetFileName(seestar)]);
+        Assert.Contains("telescope's own stacked image (Stacked_*)", reasons[Path.GetFileName(seestar)]);
         Assert.Contains("a stack of 32 frames", reasons["stacked.fit"]);
+        Assert.Contains("telescope's own stacked image (stacked-*)", reasons[Path.GetFileName(dwarfStack)]);
+        Assert.Contains("flagged as failed by the telescope", reasons[Path.GetFileName(dwarfFailed)]);
     }
 }
