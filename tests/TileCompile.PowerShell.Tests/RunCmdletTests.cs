@@ -179,7 +179,8 @@ public class RunCmdletTests : IClassFixture<SampleFrames>
     public void CtrlCCancelsCleanlyAndTheRunResumes()
     {
         using var dir = new TempDirectory();
-        using var session = new PowerShellSession();
+        var host = new CapturingHost();
+        using var session = new PowerShellSession(host: host);
         using var ps = System.Management.Automation.PowerShell.Create();
         ps.Runspace = session.Runspace;
         ps.AddScript($"Start-TileRun '{_frames.FramesPath}' -RunsRoot '{dir.Path}' -RunId cc");
@@ -196,6 +197,8 @@ public class RunCmdletTests : IClassFixture<SampleFrames>
         Assert.False(File.Exists(Path.Combine(run, "run.lock")));
         if (status == "Cancelled")
         {
+            // The console says what happened and what to type next.
+            Assert.Contains($"Run cc was cancelled; resume it with: Resume-TileRun -Path '{run}'", host.Text);
             var resumed = session.Run($"Resume-TileRun -Path '{run}' -PassThru");
             Assert.Equal("Completed", resumed[^1].Properties["Status"].Value.ToString());
         }

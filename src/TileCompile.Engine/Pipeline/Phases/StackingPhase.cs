@@ -118,6 +118,13 @@ public sealed class StackingPhase : IPipelinePhase
             outputPlanes, new OutputImage(classicOutput, outWidth, outHeight, outPlanes));
 
         var header = OutputHeader(context, registration, channels, used, mode);
+        // The reference frame's WCS, moved onto the output grid (drizzle scale, then crop).
+        WcsGeometry.Adjust(header, channels.Drizzle?.Scale ?? 1, area.Item1, area.Item2);
+        if ((area.Item3, area.Item4) != (w, h))
+        {
+            header.Set("TC-CROPX", (long)area.Item1, "first output column in the uncropped grid (0-based)");
+            header.Set("TC-CROPY", (long)area.Item2, "first output row in the uncropped grid (0-based)");
+        }
         context.WriteArtifact(StackedFit, s => FitsWriter.WriteFloat32(s, output, outWidth, outHeight, outPlanes, header));
         header.Set("TC-STACK", "classic", "unweighted sigma-clipped mean, for comparison");
         context.WriteArtifact(ClassicFit, s => FitsWriter.WriteFloat32(s, classicOutput, outWidth, outHeight, outPlanes, header), consumed: false);
