@@ -26,7 +26,39 @@ internal static class Fingerprints
             foreach (var f in run.Frames)
                 sb.Append("in=").Append(f.Path).Append('|').Append(f.Size).Append('|').Append(f.LastWriteUtc.Ticks).Append('\n');
         }
+        if (phase.ReadsCalibrationFrames) sb.Append("calibration=").Append(CalibrationDigest(phase, config, run)).Append('\n');
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+    }
+
+    /// <summary>The fact under which a phase's manifest records <see cref="CalibrationDigest"/>.</summary>
+    public const string CalibrationFact = "calibration_frames";
+
+    /// <summary>
+    /// The calibration frames the run would use now — found by the same rules as the phase that reads them — as
+    /// names, sizes and times: a dark added, replaced or edited changes it. Unusable settings give a digest of the
+    /// problem, so the phase runs again and reports it.
+    /// </summary>
+    public static string CalibrationDigest(IPipelinePhase phase, TileConfig config, RunInfo run)
+    {
+        var sb = new StringBuilder();
+        try
+        {
+            var view = new ConfigView(config, phase.Id, phase.ConfigKeys);
+            foreach (var (kind, path) in CalibrationInputs.Locate(run.InputDir, view).OrderBy(k => k.Key, StringComparer.Ordinal))
+            {
+                var files = File.Exists(path) ? new[] { path } : InputScanner.FindFiles(path, config.Get(ConfigKeys.Input.Pattern));
+                foreach (var f in files)
+                {
+                    var info = new FileInfo(f);
+                    sb.Append(kind).Append('=').Append(info.FullName).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            sb.Append("unusable=").Append(e.Message).Append('\n');
+        }
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant()[..16];
     }
 
     /// <summary>The declared keys and their values as recorded in a manifest.</summary>

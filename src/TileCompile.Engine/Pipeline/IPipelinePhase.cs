@@ -24,6 +24,12 @@ public interface IPipelinePhase
     /// <summary>True when the phase reads the raw input frames (their list is then part of its fingerprint).</summary>
     bool ReadsInputFrames { get; }
 
+    /// <summary>
+    /// True for the phase that reads the calibration frames (bias, darks, flats): a change to those files makes it
+    /// out of date, as a change to the light frames does.
+    /// </summary>
+    bool ReadsCalibrationFrames => false;
+
     /// <summary>Does the work; throws on failure, honours the context's cancellation token.</summary>
     void Run(PhaseContext context);
 

@@ -400,6 +400,7 @@ public sealed class PipelineRunner
         var paths = state.Paths;
         Retire(state, p, attempt);
         var fingerprint = Fingerprints.Compute(phase, state.Config, state.Info, up => _planner.UpstreamDigest(state, up));
+        var calibration = phase.ReadsCalibrationFrames ? Fingerprints.CalibrationDigest(phase, state.Config, state.Info) : null;
         var frames = new FrameRecordStore(paths.FrameRecords((int)p), fingerprint, paths, acceptOtherFingerprints: onlyFailedFrames);
         if (clearFrameRecords) frames.Clear();
         log.Append("phase_start", new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p) });
@@ -454,7 +455,7 @@ public sealed class PipelineRunner
             DurationSeconds = Math.Round(watch.Elapsed.TotalSeconds, 3),
             Completed = DateTime.UtcNow,
             EngineVersion = EngineInfo.Version,
-            Facts = context.Facts,
+            Facts = calibration is null ? context.Facts : new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) { [Fingerprints.CalibrationFact] = calibration },
         };
         runLock.EnsureHeld();
         log.Sync();

@@ -147,6 +147,9 @@ internal sealed class ResumePlanner
         if (m.AlgoVersion != phase.AlgoVersion) return ("algo_version_changed", $"{m.AlgoVersion}→{phase.AlgoVersion}");
         var changed = Fingerprints.ChangedKeys(phase, state.Config, m);
         if (changed.Count > 0) return ("config_changed", string.Join(", ", changed));
+        if (phase.ReadsCalibrationFrames && m.Facts.GetValueOrDefault(Fingerprints.CalibrationFact) is { } recorded
+            && recorded != Fingerprints.CalibrationDigest(phase, state.Config, state.Info))
+            return ("calibration_changed", "the calibration frames changed (added, removed or rewritten)");
         if (phase.ReadsInputFrames) return ("input_changed", "the input frame list changed");
         return ("upstream_changed", null);
     }

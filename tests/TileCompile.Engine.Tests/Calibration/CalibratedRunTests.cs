@@ -125,6 +125,31 @@ public class CalibratedRunTests
     }
 
     [Fact]
+    public void Changed_calibration_frames_make_a_resume_calibrate_again()
+    {
+        var (dir, lights) = Session(withCalibration: true);
+        using (dir)
+        {
+            var first = Run(dir, lights);
+            Assert.True(first.Status == "ok", first.Error);
+            var runner = StandardPhases.Runner();
+            var unchanged = runner.PlanResume(new ResumeRequest { RunDir = first.RunDir });
+            Assert.True(unchanged.NothingToDo);
+
+            // A flat taken again (same name, new content): the masters the run used are no longer what the folder gives.
+            WriteFrames(Path.Combine(dir.Path, "target", "flats"), 1, 9, (x, y, r) => Bias + 20000 * Throughput(x, y) + 140 * Gaussian(r), "Flat Field");
+            var plan = runner.PlanResume(new ResumeRequest { RunDir = first.RunDir });
+            var registration = plan.Phases.Single(p => p.Phase == PhaseId.Registration);
+            Assert.Equal(PhaseAction.Run, registration.Action);
+            Assert.Equal("calibration_changed", registration.Reason);
+            Assert.Equal(PhaseId.Registration, plan.FirstToRun);
+            var resumed = runner.Resume(new ResumeRequest { RunDir = first.RunDir });
+            Assert.True(resumed.Status == "ok", resumed.Error);
+            Assert.True(runner.PlanResume(new ResumeRequest { RunDir = first.RunDir }).NothingToDo);
+        }
+    }
+
+    [Fact]
     public void A_flat_of_another_size_stops_the_run_naming_the_file()
     {
         var (dir, lights) = Session(withCalibration: false);

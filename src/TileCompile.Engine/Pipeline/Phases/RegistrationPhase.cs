@@ -39,6 +39,8 @@ public sealed class RegistrationPhase : IPipelinePhase
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.ScanInput };
     /// <inheritdoc />
     public bool ReadsInputFrames => true;
+    /// <inheritdoc />
+    public bool ReadsCalibrationFrames => true;
 
     private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null, bool ImageAligned = false,
         double[]? NoiseAdu = null, string? Drizzled = null);
