@@ -56,7 +56,18 @@ Describe 'Start-TileRun' {
         $err = $null
         Start-TileRun $Frames -RunsRoot (Join-Path $TestDrive 'failed-msg') -RunId b -ConfigPath $BadConfig -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
         "$($err[0])" | Should -Match 'missing\.fit'
-        "$($err[0])" | Should -Match "Resume-TileRun -Path '.*failed-msg.b'"
+        "$($err[0])" | Should -Match "Resume-TileRun -LiteralPath '.*failed-msg.b'"
+    }
+
+    It 'gives a resume command that works as pasted, even for a path with quotes and brackets' {
+        $root = Join-Path $TestDrive "O'Brien [night]"
+        Start-TileRun $Frames -RunsRoot $root -RunId broken -ConfigPath $BadConfig -ErrorAction SilentlyContinue | Out-Null
+        $run = Get-TileRun -LiteralPath (Join-Path $root 'broken')
+        $run.ResumeCommand | Should -BeLike 'Resume-TileRun -LiteralPath *'
+        $config = Join-Path $run.Path 'config.yaml'
+        (Get-Content -Raw -LiteralPath $config) -replace "reference_frame: 'missing.fit'", "reference_frame: ''" | Set-Content -LiteralPath $config -NoNewline
+        Invoke-Expression $run.ResumeCommand | Out-Null
+        (Get-TileRun -LiteralPath $run.Path).Status | Should -Be 'Completed'
     }
 
     It 'rejects an invalid configuration with ConfigInvalid, naming the key' {

@@ -198,7 +198,7 @@ public class RunCmdletTests : IClassFixture<SampleFrames>
         if (status == "Cancelled")
         {
             // The console says what happened and what to type next.
-            Assert.Contains($"Run cc was cancelled; resume it with: Resume-TileRun -Path '{run}'", host.Text);
+            Assert.Contains($"Run cc was cancelled; resume it with: Resume-TileRun -LiteralPath '{run}'", host.Text);
             var resumed = session.Run($"Resume-TileRun -Path '{run}' -PassThru");
             Assert.Equal("Completed", resumed[^1].Properties["Status"].Value.ToString());
         }

@@ -125,9 +125,12 @@ internal static class RunBridge
         IsResumable = s.IsResumable,
         Interrupted = s.Interrupted,
         ResumeCommand = s.IsResumable
-            ? $"Resume-TileRun -Path '{s.Path}'" : null,
+            ? ResumeCommand(s.Path) : null,
         HeldBy = s.LockHolder?.Describe(),
     };
+
+    /// <summary>The command that resumes the run in <paramref name="runDir"/>, quoted so that any path pastes back as typed.</summary>
+    public static string ResumeCommand(string runDir) => $"Resume-TileRun -LiteralPath '{runDir.Replace("'", "''")}'";
 
     public static TileRunVerification Verify(string runDir, CancellationToken token)
     {

@@ -154,7 +154,7 @@ public abstract class RunCmdletBase : PSCmdlet
     {
         try
         {
-            Host?.UI?.WriteWarningLine($"Run {System.IO.Path.GetFileName(outcome.RunDir)} was cancelled; resume it with: Resume-TileRun -Path '{outcome.RunDir}'");
+            Host?.UI?.WriteWarningLine($"Run {System.IO.Path.GetFileName(outcome.RunDir)} was cancelled; resume it with: {RunBridge.ResumeCommand(outcome.RunDir)}");
         }
         catch (Exception e) when (e is PipelineStoppedException or NotImplementedException or InvalidOperationException)
         {
