@@ -195,11 +195,8 @@ public static class Cli
             ArgumentException => "InvalidArgument",
             _ => "IOError",
         };
-        var message = id == RunErrorIds.AlreadyCompleted
-            ? $"{e.Message} ({CommandName.Current} resume --from-phase N, or --force)"
-            : e.Message;
-        if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = new { id, message } }, Json));
-        else Console.Error.WriteLine($"error: {message}");
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = new { id, message = e.Message } }, Json));
+        else Console.Error.WriteLine($"error: {e.Message}");
         return 1;
     }
 }

@@ -14,7 +14,8 @@ internal static class Fingerprints
 {
     public const string SkippedByMode = "skipped:reduced_mode";
 
-    public static string Compute(IPipelinePhase phase, TileConfig config, RunInfo run, Func<PhaseId, string?> upstreamDigest)
+    public static string Compute(IPipelinePhase phase, TileConfig config, RunInfo run, Func<PhaseId, string?> upstreamDigest,
+        string? calibrationDigest = null)
     {
         var sb = new StringBuilder();
         sb.Append("fp1\nphase=").Append((int)phase.Id).Append("\nalgo=").Append(phase.AlgoVersion).Append('\n');
@@ -26,7 +27,8 @@ internal static class Fingerprints
             foreach (var f in run.Frames)
                 sb.Append("in=").Append(f.Path).Append('|').Append(f.Size).Append('|').Append(f.LastWriteUtc.Ticks).Append('\n');
         }
-        if (phase.ReadsCalibrationFrames) sb.Append("calibration=").Append(CalibrationDigest(phase, config, run)).Append('\n');
+        if (phase.ReadsCalibrationFrames)
+            sb.Append("calibration=").Append(calibrationDigest ?? CalibrationDigest(phase, config, run)).Append('\n');
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
     }
 

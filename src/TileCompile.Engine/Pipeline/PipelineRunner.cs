@@ -41,6 +41,7 @@ public sealed class PipelineRunner
     /// <summary>Resumes a run; see docs/architecture.md §6 for the rules.</summary>
     public RunOutcome Resume(ResumeRequest request, CancellationToken cancellationToken = default)
     {
+        var toPhase = ParsePhase(request.ToPhase);
         var state = RunState.Load(request.RunDir, HintsRoot(request));
         var snapshot = RunStatusReader.Read(state.Paths.Root);
         if (snapshot.Status == RunStatusKind.Running && snapshot.LockHolder is { } holder)
@@ -69,7 +70,7 @@ public sealed class PipelineRunner
             state = RunState.Load(request.RunDir, HintsRoot(request));
             plan = _planner.Plan(state, request, snapshot.Status);
             return Execute(state, plan, runLock, isNew: false, clearFrameRecords: plan.Mode != "auto",
-                request.Parallelism, cancellationToken, request.OnlyFailedFrames, ParsePhase(request.ToPhase));
+                request.Parallelism, cancellationToken, request.OnlyFailedFrames, toPhase);
         }
     }
 
@@ -144,7 +145,7 @@ public sealed class PipelineRunner
         }
         catch
         {
-            try { RunTree.Delete(staging); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try { if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
 
@@ -292,7 +293,7 @@ public sealed class PipelineRunner
                     stoppedAfter = last;
                     break;
                 }
-                if (_planner.ModeSkipped(state, p))
+                if (ResumePlanner.ModeSkipped(state, p))
                 {
                     Retire(state, p, attempt);
                     EmitSkip(log, p, "reduced_mode", null);
@@ -399,8 +400,8 @@ public sealed class PipelineRunner
         var phase = _phases[p];
         var paths = state.Paths;
         Retire(state, p, attempt);
-        var fingerprint = Fingerprints.Compute(phase, state.Config, state.Info, up => _planner.UpstreamDigest(state, up));
         var calibration = phase.ReadsCalibrationFrames ? Fingerprints.CalibrationDigest(phase, state.Config, state.Info) : null;
+        var fingerprint = Fingerprints.Compute(phase, state.Config, state.Info, up => _planner.UpstreamDigest(state, up), calibration);
         var frames = new FrameRecordStore(paths.FrameRecords((int)p), fingerprint, paths, acceptOtherFingerprints: onlyFailedFrames);
         if (clearFrameRecords) frames.Clear();
         log.Append("phase_start", new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p) });
@@ -579,7 +580,6 @@ public sealed class PipelineRunner
     private static string HintsRoot(ResumeRequest r) =>
         r.RunsRoot ?? Path.GetDirectoryName(Path.GetFullPath(r.RunDir)) ?? Environment.CurrentDirectory;
 
-    /// <summary>Kills the process at a named point when <c>TILECOMPILE_FAULT</c> names it (crash tests only).</summary>
     /// <summary>Fails like a full disk at a named point when <c>TILECOMPILE_FAULT</c> is "point:disk_full" (tests only).</summary>
     internal static void DiskFull(string point)
     {
@@ -587,6 +587,7 @@ public sealed class PipelineRunner
             throw new IOException("No space left on device");
     }
 
+    /// <summary>Kills the process at a named point when <c>TILECOMPILE_FAULT</c> names it (crash tests only).</summary>
     internal static void Fault(string point)
     {
         if (FaultPoint is { } wanted && string.Equals(wanted, point, StringComparison.Ordinal))

@@ -111,7 +111,7 @@ internal sealed class ResumePlanner
     private static double? Duration(RunState state, PhaseId p) => state.Manifest(p)?.DurationSeconds;
 
     /// <summary>True when the phase is skipped by the operating mode (8 and 9 outside full mode).</summary>
-    public bool ModeSkipped(RunState state, PhaseId p) =>
+    public static bool ModeSkipped(RunState state, PhaseId p) =>
         p is PhaseId.StateClustering or PhaseId.SyntheticFrames && KnownMode(state) is RunMode.Reduced or RunMode.Emergency;
 
     /// <summary>The run's mode if the frame count is known from phase 1 (or 0).</summary>
@@ -142,13 +142,13 @@ internal sealed class ResumePlanner
         }
         if (!checkFingerprint) return null;
         var phase = _phases[p];
-        var fp = Fingerprints.Compute(phase, state.Config, state.Info, up => UpstreamDigest(state, up));
+        var calibration = phase.ReadsCalibrationFrames ? Fingerprints.CalibrationDigest(phase, state.Config, state.Info) : null;
+        var fp = Fingerprints.Compute(phase, state.Config, state.Info, up => UpstreamDigest(state, up), calibration);
         if (fp == m.Fingerprint) return null;
         if (m.AlgoVersion != phase.AlgoVersion) return ("algo_version_changed", $"{m.AlgoVersion}→{phase.AlgoVersion}");
         var changed = Fingerprints.ChangedKeys(phase, state.Config, m);
         if (changed.Count > 0) return ("config_changed", string.Join(", ", changed));
-        if (phase.ReadsCalibrationFrames && m.Facts.GetValueOrDefault(Fingerprints.CalibrationFact) is { } recorded
-            && recorded != Fingerprints.CalibrationDigest(phase, state.Config, state.Info))
+        if (calibration is not null && m.Facts.GetValueOrDefault(Fingerprints.CalibrationFact) is { } recorded && recorded != calibration)
             return ("calibration_changed", "the calibration frames changed (added, removed or rewritten)");
         if (phase.ReadsInputFrames) return ("input_changed", "the input frame list changed");
         return ("upstream_changed", null);
@@ -160,11 +160,8 @@ internal sealed class ResumePlanner
         if (Quick(state, p, checkFingerprint: false) is { } quick) return quick;
         var m = state.Manifest(p);
         if (m is null) return null;
-        // Hashed side by side (gigabytes before a resume); the first mismatch in manifest order is reported, as before.
-        var consumed = m.Artifacts.Where(a => a.Consumed && reader.ReadsArtifact(p, a.Path)).ToList();
-        var intact = new bool[consumed.Count];
-        Parallel.For(0, consumed.Count, i => intact[i] = HashingStream.HashFile(state.Paths.Resolve(consumed[i].Path)) == consumed[i].Sha256);
-        var broken = Array.IndexOf(intact, false);
-        return broken >= 0 ? ("hash_mismatch", consumed[broken].Path) : null;
+        // Quick found every file present at its size, so what remains is content; the first in manifest order is named.
+        var problems = RunVerifier.Problems(state.Paths, m.Artifacts.Where(a => a.Consumed && reader.ReadsArtifact(p, a.Path)).ToList());
+        return problems.Count > 0 ? ("hash_mismatch", problems[0].Path) : null;
     }
 }

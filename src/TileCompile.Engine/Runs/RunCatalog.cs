@@ -120,8 +120,7 @@ public static class RunCatalog
             Object = s.Object,
             OutputPath = status == RunStatusKind.Completed ? s.Output : null,
             ResumeCount = Math.Max(0, info.Lineage.Count - 1),
-            Error = interrupted ? "interrupted: the process stopped without ending the run (killed, crashed or the machine went down)"
-                : status == RunStatusKind.Failed ? s.Error : null,
+            Error = interrupted ? RunSnapshot.InterruptedError() : status == RunStatusKind.Failed ? s.Error : null,
             CompletedPhases = s.CompletedPhases,
             SizeBytes = s.SizeBytes,
             Lineage = info.Lineage,

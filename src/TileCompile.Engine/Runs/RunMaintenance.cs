@@ -50,7 +50,8 @@ public static class RunMaintenance
             if (manifest.Artifacts.Any(a => folders.Any(f => a.Path.StartsWith(f, StringComparison.Ordinal))))
                 (manifest with { Status = "pruned" }).Save(paths.Manifest((int)phase));
         }
-        foreach (var folder in IntermediateFolders(paths)) RunTree.Delete(folder);
+        // Directory.Delete unlinks links inside (or a linked folder itself) and leaves what they point to alone.
+        foreach (var folder in IntermediateFolders(paths).Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
         var frameRecords = Directory.Exists(paths.State) ? Directory.GetFiles(paths.State, "*.frames.jsonl") : Array.Empty<string>();
         foreach (var f in frameRecords) AtomicFile.TryDelete(f);
     }
@@ -65,7 +66,7 @@ public static class RunMaintenance
         // Rename first so a half-deleted run never looks like a run.
         var doomed = Path.Combine(Path.GetDirectoryName(paths.Root)!, ".deleting-" + paths.RunId);
         Directory.Move(paths.Root, doomed);
-        RunTree.Delete(doomed);
+        Directory.Delete(doomed, recursive: true);
     }
 
     private static RunLock AcquireForMaintenance(RunPaths paths)

@@ -96,6 +96,10 @@ public sealed record RunSnapshot
     /// a crash or a power cut rather than an error the run reported.
     /// </summary>
     public bool Interrupted { get; init; }
+
+    /// <summary>The error shown for an interrupted run; <paramref name="where"/> names the phase when it is known.</summary>
+    public static string InterruptedError(string? where = null) =>
+        $"interrupted: the process stopped{(where is null ? "" : " during " + where)} without ending the run (killed, crashed or the machine went down)";
     /// <summary>
     /// The command that resumes the run, in the syntax of the front end that shows it (each fills it in); the
     /// engine leaves it empty because it cannot know how the user reaches it.

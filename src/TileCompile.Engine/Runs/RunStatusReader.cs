@@ -100,7 +100,7 @@ public static class RunStatusReader
             Object = info?.Summary.Object,
             ResumeCount = events.Count(e => e.Type == "run_resume"),
             Error = interrupted
-                ? $"interrupted: the process stopped{(lastPhase?.Phase is { } at ? $" during phase {at} {lastPhase.PhaseName}" : "")} without ending the run (killed, crashed or the machine went down)"
+                ? RunSnapshot.InterruptedError(lastPhase?.Phase is { } at ? $"phase {at} {lastPhase.PhaseName}" : null)
                 : status == RunStatusKind.Failed ? failed?.Message ?? lastEnd?.String("error") : null,
             Phases = phases,
             CompletedPhases = completed,

@@ -3,13 +3,13 @@ namespace TileCompile.Engine.Runs;
 /// <summary>
 /// Walks a run directory without leaving it: symbolic links (and other reparse points) are neither followed nor
 /// counted, so a link a user put into a run can never make a sweep delete, a size sum count or a walk loop over
-/// files somewhere else.
+/// files somewhere else. (Deleting needs nothing of its own: Directory.Delete removes a link, never its target.)
 /// </summary>
 public static class RunTree
 {
-    private static EnumerationOptions Options(bool recurse) => new()
+    private static readonly EnumerationOptions WithinTree = new()
     {
-        RecurseSubdirectories = recurse,
+        RecurseSubdirectories = true,
         AttributesToSkip = FileAttributes.ReparsePoint,
         IgnoreInaccessible = true,
         MatchCasing = MatchCasing.CaseSensitive,
@@ -19,7 +19,7 @@ public static class RunTree
     public static IEnumerable<FileInfo> Files(string root, string pattern = "*")
     {
         if (!Directory.Exists(root) || IsLink(root)) return Array.Empty<FileInfo>();
-        return new DirectoryInfo(root).EnumerateFiles(pattern, Options(recurse: true));
+        return new DirectoryInfo(root).EnumerateFiles(pattern, WithinTree);
     }
 
     /// <summary>Bytes of the files below <paramref name="root"/>, links not followed.</summary>
@@ -32,28 +32,6 @@ public static class RunTree
             catch (FileNotFoundException) { }
         }
         return total;
-    }
-
-    /// <summary>
-    /// Deletes a folder and what is in it; a link inside is removed as a link and what it points to is left alone.
-    /// A <paramref name="dir"/> that is itself a link is only unlinked.
-    /// </summary>
-    public static void Delete(string dir)
-    {
-        if (IsLink(dir))
-        {
-            File.Delete(dir);
-            return;
-        }
-        if (!Directory.Exists(dir)) return;
-        var info = new DirectoryInfo(dir);
-        foreach (var entry in info.EnumerateFileSystemInfos("*", new EnumerationOptions { IgnoreInaccessible = false, AttributesToSkip = 0 }))
-        {
-            if (entry.LinkTarget is not null) File.Delete(entry.FullName);
-            else if (entry is DirectoryInfo sub) Delete(sub.FullName);
-            else entry.Delete();
-        }
-        info.Delete();
     }
 
     /// <summary>Whether the path is a symbolic link (to anything, or dangling).</summary>

@@ -74,8 +74,7 @@ public sealed class RemoveTileRun : RunCmdletBase
         }
         else if (ParameterSetName == IdSet)
         {
-            var root = RunsRootOrDefault(RunsRoot);
-            dirs = RunId.Select(id => System.IO.Path.Combine(root, id)).ToList();
+            dirs = RunDirectories(RunId, RunsRoot);
         }
         else
         {

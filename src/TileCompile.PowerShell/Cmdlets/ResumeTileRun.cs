@@ -82,7 +82,7 @@ public sealed class ResumeTileRun : RunCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var dirs = ParameterSetName == IdSet ? new[] { System.IO.Path.Combine(RunsRootOrDefault(RunsRoot), RunId) } : ResolveRunPaths(Path, LiteralPath);
+        var dirs = ParameterSetName == IdSet ? RunDirectories(new[] { RunId }, RunsRoot) : ResolveRunPaths(Path, LiteralPath);
         foreach (var dir in dirs) ResumeOne(dir);
     }
 

@@ -47,7 +47,7 @@ public sealed class StopTileRun : RunCmdletBase
     protected override void ProcessRecord()
     {
         var dirs = ParameterSetName == "RunId"
-            ? RunId.Select(id => System.IO.Path.Combine(RunsRootOrDefault(RunsRoot), id))
+            ? RunDirectories(RunId, RunsRoot)
             : ResolveRunPaths(Path, LiteralPath);
         foreach (var dir in dirs) StopOne(dir);
     }

@@ -253,6 +253,9 @@ internal static class RunBridge
 
     public sealed record Outcome(string RunDir, string Status, string? Error, string? Output);
 
+    // The engine takes phases as text (a number or a name): the cmdlets' typed phase goes over as its number.
+    private static string? PhaseText(TilePhase? phase) => phase is { } p ? ((int)p).ToString(CultureInfo.InvariantCulture) : null;
+
     public static Outcome Start(IReadOnlyList<string> inputDirs, string? config, string runsRoot, string? runId, string? pattern, bool resume, bool force,
         int threads, CalibrationPaths calibration, Action<TileRunEvent> onEvent, CancellationToken token, TilePhase? toPhase = null)
     {
@@ -267,7 +270,7 @@ internal static class RunBridge
         {
             InputDir = inputDirs[0], MoreInputDirs = inputDirs.Skip(1).ToList(), ConfigPath = config, RunsRoot = runsRoot, RunId = runId, Pattern = pattern,
             ResumeIfPossible = resume, ForceNew = force, Parallelism = threads,
-            ToPhase = toPhase is { } t ? ((int)t).ToString(CultureInfo.InvariantCulture) : null,
+            ToPhase = PhaseText(toPhase),
             BiasPath = calibration.Bias, DarkPath = calibration.Dark, FlatPath = calibration.Flat, DarkFlatPath = calibration.DarkFlat,
         }, token);
         return new Outcome(outcome.RunDir, outcome.Status, outcome.Error, outcome.Output);
@@ -281,11 +284,11 @@ internal static class RunBridge
         var outcome = runner.Resume(new ResumeRequest
         {
             RunDir = runDir,
-            FromPhase = fromPhase is { } p ? ((int)p).ToString(CultureInfo.InvariantCulture) : null,
+            FromPhase = PhaseText(fromPhase),
             Force = force,
             OnlyFailedFrames = onlyFailedFrames,
             Parallelism = threads,
-            ToPhase = toPhase is { } t ? ((int)t).ToString(CultureInfo.InvariantCulture) : null,
+            ToPhase = PhaseText(toPhase),
         }, token);
         return new Outcome(outcome.RunDir, outcome.Status, outcome.Error, outcome.Output);
     }
@@ -295,7 +298,7 @@ internal static class RunBridge
         var plan = StandardPhases.Runner().PlanResume(new ResumeRequest
         {
             RunDir = runDir,
-            FromPhase = fromPhase is { } p ? ((int)p).ToString(CultureInfo.InvariantCulture) : null,
+            FromPhase = PhaseText(fromPhase),
             Force = force,
         });
         return plan.Phases.Select(d => new TileResumePlanStep

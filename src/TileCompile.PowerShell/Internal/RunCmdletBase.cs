@@ -52,6 +52,13 @@ public abstract class RunCmdletBase : PSCmdlet
     protected string RunsRootOrDefault(string? runsRoot) =>
         runsRoot is { Length: > 0 } ? Resolve(runsRoot) : RunBridge.DefaultRunsRoot(SessionState.Path.CurrentFileSystemLocation.ProviderPath);
 
+    /// <summary>The run directories of <paramref name="runIds"/> under <paramref name="runsRoot"/> (default ./runs).</summary>
+    protected IEnumerable<string> RunDirectories(IEnumerable<string> runIds, string? runsRoot)
+    {
+        var root = RunsRootOrDefault(runsRoot);
+        return runIds.Select(id => System.IO.Path.Combine(root, id)).ToList();
+    }
+
     /// <summary>Token cancelled by Ctrl+C (StopProcessing).</summary>
     protected CancellationToken StopToken => _cancel.Token;
 
