@@ -83,8 +83,12 @@ public static class Cli
         sensor.AcceptOnlyFromAmong("mono", "rggb", "bggr", "grbg", "gbrg");
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1, Description = "Random seed." };
         var nebulosity = new Option<double>("--nebulosity") { DefaultValueFactory = _ => 0, Description = "Peak brightness (ADU) of nebulosity over the field; 0 for none." };
+        var calibration = new Option<bool>("--calibration")
+        {
+            Description = "Pass the frames through a sensor that needs calibration (bias structure, dark current with amp glow and hot pixels, vignetting, dust) and write bias/, darks/, flats/ and darkflats/ beside them, with the true masters in truth/.",
+        };
         var json = JsonOption();
-        var command = new Command("sample", "Generate synthetic light frames with ground truth (truth.json).") { output, frames, width, height, sensor, seed, nebulosity, json };
+        var command = new Command("sample", "Generate synthetic light frames with ground truth (truth.json).") { output, frames, width, height, sensor, seed, nebulosity, calibration, json };
         command.SetAction(parse => Guard(parse.GetValue(json), () =>
         {
             var options = new SampleSkyOptions
@@ -96,6 +100,7 @@ public static class Cli
                 CfaPattern = parse.GetValue(sensor) == "mono" ? "RGGB" : parse.GetValue(sensor)!.ToUpperInvariant(),
                 Seed = parse.GetValue(seed),
                 Nebulosity = parse.GetValue(nebulosity),
+                Calibration = parse.GetValue(calibration),
             };
             var dir = Path.GetFullPath(parse.GetValue(output)!);
             var truth = SampleSkyGenerator.Generate(options, dir);

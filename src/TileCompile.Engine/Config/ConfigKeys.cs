@@ -89,7 +89,7 @@ public static class ConfigKeys
             "Darks at the flats' exposure (flat-darks): a folder or one master file; without them the bias is taken off the flats.");
         /// <summary>Find calibration folders by name.</summary>
         public static readonly ConfigKey<bool> Discover = Bool("calibration.discover", true,
-            "For each kind left empty, use a folder beside or inside the lights folder named bias/offset, darks/dark, flats/flat or darkflats/flatdarks (any case).");
+            "For each kind left empty, use a folder beside or inside the lights folder named bias/offset, darks/dark, flats/flat or darkflats/flatdarks (any case); else a Dwarf CALI_FRAME master that fits the lights; else the frames of that kind among the lights (by IMAGETYP).");
         /// <summary>Temperature tolerance of darks.</summary>
         public static readonly ConfigKey<double> TemperatureTolerance = Double("calibration.temperature_tolerance", 2, 0, 100,
             "Darks (and flat-darks) may differ from the frames they calibrate by this many °C (CCD-TEMP, else SET-TEMP); exposure must agree within 5 %, gain, offset and binning exactly.");

@@ -15,6 +15,31 @@ namespace TileCompile.Engine.Pipeline;
 /// <param name="Reused">True when the master came from the library instead of being built.</param>
 public sealed record CalibrationSource(string Kind, string Source, int Frames, bool Supplied, string? Library = null, bool Reused = false);
 
+/// <summary>Where a kind of calibration frames was found.</summary>
+public enum CalibrationOrigin
+{
+    /// <summary>A configured or discovered folder, or a master file.</summary>
+    Path,
+    /// <summary>A Dwarf smart telescope's factory master in its <c>CALI_FRAME</c> folder.</summary>
+    Dwarf,
+    /// <summary>Frames in the lights folder whose IMAGETYP names the kind.</summary>
+    AmongLights,
+}
+
+/// <summary>The frames of one kind a run would calibrate with.</summary>
+/// <param name="Source">The folder or master file they come from.</param>
+/// <param name="Files">The FITS files, in natural order.</param>
+/// <param name="Origin">How they were found.</param>
+public sealed record CalibrationSet(string Source, IReadOnlyList<string> Files, CalibrationOrigin Origin = CalibrationOrigin.Path)
+{
+    /// <summary>True when the source is one master file rather than a folder of frames.</summary>
+    public bool IsMasterFile => Origin == CalibrationOrigin.Dwarf || (Origin == CalibrationOrigin.Path && File.Exists(Source));
+
+    /// <summary>The set at <paramref name="path"/>: that master file, or the matching files of that folder.</summary>
+    public static CalibrationSet Of(string path, string patterns) =>
+        new(path, File.Exists(path) ? new[] { path } : InputScanner.FindFiles(path, patterns));
+}
+
 /// <summary>
 /// Finds the calibration frames a run names or keeps beside its lights, reads them and builds the masters. The
 /// lights' folder and the configuration decide; nothing outside the run directory is written.
@@ -32,15 +57,24 @@ public static class CalibrationInputs
     /// <summary>Largest total of calibration pixels read for one master (frames × pixels), 1.5 G pixels.</summary>
     public const long MaxPixels = 1_500_000_000L;
 
-    /// <summary>The sources configured or found for the lights in <paramref name="lightsDir"/>; kinds with none are left out.</summary>
-    public static Dictionary<string, string> Locate(string lightsDir, ConfigView config)
+    /// <summary>
+    /// The sources configured or found for the lights in <paramref name="lightsDir"/>; kinds with none are left out.
+    /// In order: the configured path; with <c>calibration.discover</c>, a folder named for the kind beside or inside the
+    /// lights folder, a Dwarf <c>CALI_FRAME</c> master that fits the lights, and frames of the kind among the lights
+    /// themselves (by IMAGETYP).
+    /// </summary>
+    public static Dictionary<string, CalibrationSet> Locate(string lightsDir, ConfigView config)
     {
         var configured = new Dictionary<string, string>
         {
             ["bias"] = config.Get(Keys.Bias), ["dark"] = config.Get(Keys.Darks), ["flat"] = config.Get(Keys.Flats), ["darkflat"] = config.Get(Keys.DarkFlats),
         };
         var key = new Dictionary<string, string> { ["bias"] = "calibration.bias", ["dark"] = "calibration.darks", ["flat"] = "calibration.flats", ["darkflat"] = "calibration.darkflats" };
-        var found = new Dictionary<string, string>();
+        var patterns = config.Get(ConfigKeys.Input.Pattern);
+        var found = new Dictionary<string, CalibrationSet>();
+        Dictionary<string, List<string>>? amongLights = null;
+        FrameConditions? lights = null;
+        var lightsKnown = false;
         foreach (var (kind, value) in configured)
         {
             if (value.Length > 0)
@@ -48,14 +82,54 @@ public static class CalibrationInputs
                 var path = Path.GetFullPath(Path.Combine(lightsDir, value));
                 if (!File.Exists(path) && !Directory.Exists(path))
                     throw new InvalidDataException($"{key[kind]}: '{value}' ({path}) is neither a folder of calibration frames nor a master FITS file");
-                found[kind] = path;
+                found[kind] = CalibrationSet.Of(path, patterns);
+                continue;
             }
-            else if (config.Get(Keys.Discover) && Discover(lightsDir, Names[kind]) is { } dir)
+            if (!config.Get(Keys.Discover)) continue;
+            if (Discover(lightsDir, Names[kind]) is { } dir)
             {
-                found[kind] = dir;
+                found[kind] = CalibrationSet.Of(dir, patterns);
+                continue;
             }
+            if (!lightsKnown)
+            {
+                lights = DwarfCalibration.LightConditions(lightsDir, patterns);
+                lightsKnown = true;
+            }
+            if (DwarfCalibration.Find(lightsDir, kind, lights) is { } master)
+            {
+                found[kind] = new CalibrationSet(master, new[] { master }, CalibrationOrigin.Dwarf);
+                continue;
+            }
+            amongLights ??= FramesByType(lightsDir, patterns);
+            if (amongLights.TryGetValue(kind, out var mixed))
+                found[kind] = new CalibrationSet(Path.GetFullPath(lightsDir), mixed, CalibrationOrigin.AmongLights);
         }
         return found;
+    }
+
+    // The calibration frames among the lights, by their IMAGETYP; files that cannot be read are the scan's business.
+    private static Dictionary<string, List<string>> FramesByType(string lightsDir, string patterns)
+    {
+        var byType = new Dictionary<string, List<string>>();
+        if (!Directory.Exists(lightsDir)) return byType;
+        foreach (var file in InputScanner.FindFrames(lightsDir, patterns))
+        {
+            if (IO.FileKinds.Of(file) != IO.FileKind.Regular) continue;
+            try
+            {
+                using var fits = FitsImage.Open(file);
+                if (FrameTypes.Classify(fits.Header.GetString("IMAGETYP")) is { } kind and not "light")
+                {
+                    if (!byType.TryGetValue(kind, out var list)) byType[kind] = list = new List<string>();
+                    list.Add(file);
+                }
+            }
+            catch (Exception e) when (e is FitsFormatException or IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return byType;
     }
 
     private static string? Discover(string lightsDir, string[] names)
@@ -170,7 +244,7 @@ public static class CalibrationInputs
     /// frames and method, and stored in it when built; <paramref name="note"/> hears of each (and <paramref name="warn"/>
     /// of a damaged one, which is rebuilt).
     /// </remarks>
-    public static (CalibrationMasters Masters, List<CalibrationSource> Sources) Build(IReadOnlyDictionary<string, string> sources, int width, int height,
+    public static (CalibrationMasters Masters, List<CalibrationSource> Sources) Build(IReadOnlyDictionary<string, CalibrationSet> sources, int width, int height,
         BayerPattern? pattern, ConfigView config, ParallelOptions parallel, FrameConditions lights, MasterLibrary? library = null,
         Action<string>? note = null, Action<string>? warn = null)
     {
@@ -181,8 +255,9 @@ public static class CalibrationInputs
         var scaling = config.Get(Keys.DarkScaling);
         ImagePlane? Master(string kind)
         {
-            if (!sources.TryGetValue(kind, out var path)) return null;
-            var files = File.Exists(path) ? new[] { path } : InputScanner.FindFiles(path, config.Get(ConfigKeys.Input.Pattern)).ToArray();
+            if (!sources.TryGetValue(kind, out var set)) return null;
+            var path = set.Source;
+            var files = set.Files.ToArray();
             if (files.Length == 0) throw new InvalidDataException($"the {kind} folder {path} holds no FITS frames");
             // Flat-darks calibrate the flats, everything else the lights.
             var target = kind == "darkflat" && flats is not null ? flats : lights;
@@ -193,17 +268,22 @@ public static class CalibrationInputs
                 var conditions = FrameConditions.From(fits.Header);
                 if (kind == "flat") flats ??= conditions;
                 if (kind == "dark") darks ??= conditions;
-                // A scaled dark may have any exposure: only its other conditions must match.
-                if (conditions.Mismatches(target, kind, tolerance).Where(d => !(scaling && kind == "dark" && d == "exposure")).ToList() is { Count: > 0 } differs)
+                // A scaled dark may have any exposure, and a Dwarf factory master was chosen as the nearest in temperature.
+                if (conditions.Mismatches(target, kind, tolerance)
+                        .Where(d => !(scaling && kind == "dark" && d == "exposure") && !(set.Origin == CalibrationOrigin.Dwarf && d == "temperature"))
+                        .ToList() is { Count: > 0 } differs)
                 {
                     var what = differs.Count == 1 ? differs[0] : string.Join(", ", differs.Take(differs.Count - 1)) + " and " + differs[^1];
                     throw new InvalidDataException($"{kind} {file} ({conditions.Describe()}) does not match the {targetName} ({target.Describe()}): the {what} differ" +
                                                    (differs.Contains("temperature") ? $" (temperatures may differ by calibration.temperature_tolerance, {tolerance:0.#} °C)" : ""));
                 }
             }
+            if (set.Origin == CalibrationOrigin.Dwarf) note?.Invoke($"{kind}: the Dwarf factory master {path}");
+            if (set.Origin == CalibrationOrigin.AmongLights)
+                note?.Invoke($"{kind}: {files.Length} frame(s) in the lights folder whose IMAGETYP says {kind}");
             if (files.Length == 1)
             {
-                used.Add(new CalibrationSource(kind, path, 1, File.Exists(path)));
+                used.Add(new CalibrationSource(kind, path, 1, set.IsMasterFile));
                 return Load(kind, files, width, height, "the lights are", parallel)[0];
             }
             var (master, stored, _, reused) = FromLibraryOrCombined(kind, files, path, width, height, "the lights are", method, library, parallel, warn);
@@ -217,14 +297,14 @@ public static class CalibrationInputs
         var dark = Master("dark");
         var flat = Master("flat");
         var darkFlat = Master("darkflat");
-        var gain = flat is null ? null : CalibrationMasters.GainMap(flat, darkFlat, bias, pattern, $"flats {sources["flat"]}");
+        var gain = flat is null ? null : CalibrationMasters.GainMap(flat, darkFlat, bias, pattern, $"flats {sources["flat"].Source}");
         if (scaling && dark is not null)
         {
             if (bias is null) throw new InvalidDataException("calibration.dark_scaling needs a bias to take off the darks before scaling them; give bias frames or turn it off");
             if (darks?.Exposure is not { } td || td <= 0 || lights.Exposure is not { } tl)
                 throw new InvalidDataException("calibration.dark_scaling needs EXPTIME (or EXPOSURE) in the darks' and the lights' headers");
             dark = ScaledDark(dark, bias, tl / td);
-            used.Add(new CalibrationSource("dark_scaled", sources["dark"], used.Single(u => u.Kind == "dark").Frames, false));
+            used.Add(new CalibrationSource("dark_scaled", sources["dark"].Source, used.Single(u => u.Kind == "dark").Frames, false));
             note?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"dark current scaled by {tl / td:0.###} ({td:0.###} s darks for {tl:0.###} s lights)"));
         }
         // Without a bias or dark for the lights, their offset would stay in them and the flat would divide it too
@@ -232,7 +312,7 @@ public static class CalibrationInputs
         if (bias is null && dark is null && darkFlat is not null)
         {
             bias = darkFlat;
-            used.Add(new CalibrationSource("darkflat_as_bias", sources["darkflat"], used.Single(u => u.Kind == "darkflat").Frames, false));
+            used.Add(new CalibrationSource("darkflat_as_bias", sources["darkflat"].Source, used.Single(u => u.Kind == "darkflat").Frames, false));
         }
         return (new CalibrationMasters(bias, dark, gain), used);
     }

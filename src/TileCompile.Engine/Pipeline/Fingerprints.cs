@@ -46,10 +46,9 @@ internal static class Fingerprints
         try
         {
             var view = new ConfigView(config, phase.Id, phase.ConfigKeys);
-            foreach (var (kind, path) in CalibrationInputs.Locate(run.InputDir, view).OrderBy(k => k.Key, StringComparer.Ordinal))
+            foreach (var (kind, set) in CalibrationInputs.Locate(run.InputDir, view).OrderBy(k => k.Key, StringComparer.Ordinal))
             {
-                var files = File.Exists(path) ? new[] { path } : InputScanner.FindFiles(path, config.Get(ConfigKeys.Input.Pattern));
-                foreach (var f in files)
+                foreach (var f in set.Files)
                 {
                     var info = new FileInfo(f);
                     sb.Append(kind).Append('=').Append(info.FullName).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');

@@ -8,7 +8,10 @@ public sealed record ScannedFrame(string Path, long Size, DateTime LastWriteUtc,
     string ColorMode, string? BayerPattern, double? ExposureSeconds, string? Camera = null, string? DateObs = null, string? Object = null);
 
 /// <summary>A frame that cannot be used, with the reason (naming the header value that disqualifies it).</summary>
-public sealed record ExcludedFrame(string Path, string Reason);
+/// <param name="Path">The file.</param>
+/// <param name="Reason">Why it is not a usable light.</param>
+/// <param name="CalibrationKind">bias, dark, flat or darkflat when its IMAGETYP says it is a calibration frame.</param>
+public sealed record ExcludedFrame(string Path, string Reason, string? CalibrationKind = null);
 
 /// <summary>Result of scanning an input folder: usable frames in natural order, and exclusions.</summary>
 public sealed record ScanResult(IReadOnlyList<ScannedFrame> Frames, IReadOnlyList<ExcludedFrame> Excluded)
@@ -131,7 +134,7 @@ public static class InputScanner
                 {
                     var folder = kind switch { "darkflat" => "darkflats", "bias" => "bias", _ => kind + "s" };
                     excluded.Add(new ExcludedFrame(file, $"IMAGETYP = '{image.Header.GetString("IMAGETYP")?.Trim()}': a {kind} frame, not a light; " +
-                                                         $"to calibrate with it, put it in a folder named {folder} beside the lights"));
+                                                         $"it calibrates the lights unless a {folder} folder or calibration key names other {kind} frames", kind));
                     continue;
                 }
                 // A stack dropped among the lights (the telescope's, or one of ours) would count as one very deep frame.

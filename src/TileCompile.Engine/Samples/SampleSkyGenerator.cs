@@ -25,13 +25,16 @@ public static class SampleSkyGenerator
         Directory.CreateDirectory(directory);
         var truth = Plan(options);
         var done = 0;
-        Parallel.For(0, options.Frames, new ParallelOptions
+        var parallel = new ParallelOptions
         {
             CancellationToken = cancellationToken,
             MaxDegreeOfParallelism = maxParallelism > 0 ? maxParallelism : Environment.ProcessorCount,
-        }, f =>
+        };
+        var sensor = options.Calibration ? SampleSensorModel.Create(truth) : null;
+        sensor?.WriteCalibration(directory, options.CalibrationFrames, Header(truth, 0), parallel);
+        Parallel.For(0, options.Frames, parallel, f =>
         {
-            var pixels = Render(truth, f);
+            var pixels = Render(truth, f, sensor);
             FitsWriter.WriteUInt16(Path.Combine(directory, truth.Frames[f].File), pixels, options.Width, options.Height, header: Header(truth, f));
             progress?.Report(Interlocked.Increment(ref done));
         });
@@ -161,9 +164,13 @@ public static class SampleSkyGenerator
         return new TruthNebula(o.Nebulosity, clouds, wisps);
     }
 
-    /// <summary>Renders frame <paramref name="index"/> to ADU (deterministic for the session seed).</summary>
-    public static ushort[] Render(SampleTruth truth, int index)
+    /// <summary>
+    /// Renders frame <paramref name="index"/> to ADU (deterministic for the session seed); with calibration, through
+    /// <paramref name="sensor"/> (made from the truth when not given).
+    /// </summary>
+    public static ushort[] Render(SampleTruth truth, int index, SampleSensorModel? sensor = null)
     {
+        if (truth.Options.Calibration) sensor ??= SampleSensorModel.Create(truth);
         var o = truth.Options;
         var frame = truth.Frames[index];
         var w = o.Width;
@@ -193,16 +200,25 @@ public static class SampleSkyGenerator
         if (frame.Trail is { } trail) AddTrail(image, w, h, trail, 1200 * frame.Transparency);
 
         var rng = new SampleRandom((ulong)o.Seed, 1000UL + (ulong)index);
-        var output = new ushort[w * h];
-        var rn2 = o.ReadNoise * o.ReadNoise;
-        for (var i = 0; i < output.Length; i++)
+        ushort[] output;
+        if (sensor is not null)
         {
-            double lambda = image[i];
-            var v = lambda + Math.Sqrt(Math.Max(lambda, 0) + rn2) * rng.NextGaussian();
-            output[i] = (ushort)Math.Clamp(Math.Round(v), 0, 65535);
+            // The sensor adds bias, dark current (its hot pixels among it) and the optics' throughput.
+            output = sensor.RecordLight(image, ref rng);
         }
-        foreach (var hp in truth.HotPixels)
-            output[hp[1] * w + hp[0]] = (ushort)(20000 + (hp[0] * 7919 + hp[1] * 104729) % 45535);
+        else
+        {
+            output = new ushort[w * h];
+            var rn2 = o.ReadNoise * o.ReadNoise;
+            for (var i = 0; i < output.Length; i++)
+            {
+                double lambda = image[i];
+                var v = lambda + Math.Sqrt(Math.Max(lambda, 0) + rn2) * rng.NextGaussian();
+                output[i] = (ushort)Math.Clamp(Math.Round(v), 0, 65535);
+            }
+            foreach (var hp in truth.HotPixels)
+                output[hp[1] * w + hp[0]] = (ushort)(20000 + (hp[0] * 7919 + hp[1] * 104729) % 45535);
+        }
         foreach (var ray in frame.CosmicRays)
             output[ray[1] * w + ray[0]] = (ushort)Math.Min(65535, 15000 + rng.NextInt(40000));
         return output;

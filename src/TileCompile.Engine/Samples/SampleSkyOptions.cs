@@ -69,6 +69,15 @@ public sealed record SampleSkyOptions
     /// <summary>Cosmic-ray hits per frame (on average).</summary>
     public double CosmicRaysPerFrame { get; init; } = 2;
 
+    /// <summary>
+    /// When true, the frames pass through a sensor and optics that need calibration (bias structure, dark current
+    /// with amp glow and hot pixels, vignetting and dust shadows), and bias, dark, flat and flat-dark frames are
+    /// written beside the lights with the true masters (see <see cref="SampleSensorModel"/>).
+    /// </summary>
+    public bool Calibration { get; init; }
+    /// <summary>Frames of each calibration kind written with <see cref="Calibration"/>.</summary>
+    public int CalibrationFrames { get; init; } = 16;
+
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
     {
@@ -82,6 +91,7 @@ public sealed record SampleSkyOptions
         if (SeeingFwhm is < 0.8 or > 30) throw new ArgumentException($"SeeingFwhm {SeeingFwhm} must be between 0.8 and 30 pixels");
         if (ExposureSeconds <= 0) throw new ArgumentException("ExposureSeconds must be positive");
         if (Nebulosity is < 0 or > 30000) throw new ArgumentException($"Nebulosity {Nebulosity} must be between 0 and 30000 ADU");
+        if (Calibration && CalibrationFrames is < 2 or > 1000) throw new ArgumentException($"CalibrationFrames {CalibrationFrames} must be between 2 and 1000");
         if (SkyLevel is < 0 or > 30000) throw new ArgumentException($"SkyLevel {SkyLevel} must be between 0 and 30000 ADU");
     }
 }

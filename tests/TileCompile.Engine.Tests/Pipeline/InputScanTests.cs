@@ -95,7 +95,7 @@ public class InputScanTests
     }
 
     [Fact]
-    public void Calibration_frames_in_the_lights_folder_are_left_out_saying_what_they_are()
+    public void Calibration_frames_in_the_lights_folder_are_not_lights_and_say_what_they_are()
     {
         using var dir = new TempDirectory();
         var files = new List<string>
@@ -108,7 +108,8 @@ public class InputScanTests
         var reasons = scan.Excluded.ToDictionary(e => Path.GetFileName(e.Path), e => e.Reason);
         Assert.Equal(3, reasons.Count);
         Assert.Contains("IMAGETYP = 'Dark Frame': a dark frame, not a light", reasons["d0.fit"]);
-        Assert.Contains("folder named darks", reasons["d0.fit"]);
+        Assert.Contains("it calibrates the lights unless a darks folder", reasons["d0.fit"]);
+        Assert.Equal("dark", scan.Excluded.Single(e => Path.GetFileName(e.Path) == "d0.fit").CalibrationKind);
         Assert.Contains("a flat frame", reasons["f0.fit"]);
         Assert.Contains("a bias frame", reasons["b0.fit"]);
     }

@@ -32,8 +32,13 @@ public sealed class ScanInputPhase : IPipelinePhase
         var files = context.Run.Frames.Select(f => f.Path).ToList();
         var bayer = context.Config.Get(Config.ConfigKeys.Data.BayerPattern);
         var scan = InputScanner.Scan(files, context.Config.Get(Config.ConfigKeys.Assumptions.ExposureTolerancePercent), bayer == "auto" ? null : bayer);
-        foreach (var excluded in scan.Excluded)
+        foreach (var excluded in scan.Excluded.Where(e => e.CalibrationKind is null))
             context.Warn("frame_excluded", $"{Path.GetFileName(excluded.Path)} excluded: {excluded.Reason}", Path.GetFileName(excluded.Path));
+        // A folder that mixes frame types is sorted with one note per type, not a warning per frame.
+        foreach (var group in scan.Excluded.Where(e => e.CalibrationKind is not null).GroupBy(e => e.CalibrationKind!))
+            context.Warn("calibration_frames_among_lights",
+                $"{group.Count()} {group.Key} frame(s) among the lights by IMAGETYP ({string.Join(", ", group.Take(3).Select(e => Path.GetFileName(e.Path)))}" +
+                $"{(group.Count() > 3 ? ", …" : "")}) are not stacked; they calibrate the lights unless a {group.Key} folder or calibration key names others");
         context.Progress(files.Count, files.Count);
 
         var mode = context.Config.Get(Config.ConfigKeys.Data.ColorMode);
