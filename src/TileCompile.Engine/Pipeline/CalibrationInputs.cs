@@ -210,7 +210,11 @@ public static class CalibrationInputs
         if (files.Count < 2) throw new InvalidDataException($"the {kind} folder {folder} holds {files.Count} FITS frame(s); a master needs at least 2");
         int width, height;
         using (var first = FitsImage.Open(files[0])) (width, height) = (first.Width, first.Height);
-        var (_, stored, key, reused) = FromLibraryOrCombined(kind, files, folder, width, height, "the first frame is", method, library, parallel, warn: null);
+        var stores = new List<Action>();
+        var (master, stored, key, reused) = FromLibraryOrCombined(kind, files, folder, width, height, "the first frame is", method, library, parallel, warn: null, stores);
+        // A flat with no light (zeros, or a dark taken for a flat) is refused before it is kept.
+        if (kind == "flat") CalibrationMasters.GainMap(master, null, null, null, $"flats {folder}");
+        foreach (var store in stores) store();
         // With a library, the master always has its file there.
         var path = stored!;
         if (output is not null)
@@ -222,9 +226,11 @@ public static class CalibrationInputs
         return new BuiltMaster(path, kind, files.Count, key!, reused);
     }
 
-    // The master of these frames: the library's when it holds it intact, else combined (and stored there, with a library).
+    // The master of these frames: the library's when it holds it intact, else combined. A new master joins the
+    // library only through `stores`, which the caller runs once every master has been checked: a set refused for
+    // any reason leaves nothing behind.
     private static (ImagePlane Master, string? Stored, string? Key, bool Reused) FromLibraryOrCombined(string kind, IReadOnlyList<string> files, string source,
-        int width, int height, string expected, MasterMethod method, MasterLibrary? library, ParallelOptions parallel, Action<string>? warn)
+        int width, int height, string expected, MasterMethod method, MasterLibrary? library, ParallelOptions parallel, Action<string>? warn, List<Action> stores)
     {
         if (library is null) return (MasterCombiner.Combine(Load(kind, files, width, height, expected, parallel), method, parallel), null, null, false);
         var key = MasterLibrary.Key(kind, method, files);
@@ -232,7 +238,9 @@ public static class CalibrationInputs
         if (problem is not null) warn?.Invoke(problem + "; it is built again");
         if (stored is not null) return (stored, library.PathOf(kind, key), key, true);
         var master = MasterCombiner.Combine(Load(kind, files, width, height, expected, parallel), method, parallel);
-        return (master, library.Store(kind, key, master, MasterHeader(kind, files, method, key, source)), key, false);
+        var header = MasterHeader(kind, files, method, key, source);
+        stores.Add(() => library.Store(kind, key, master, header));
+        return (master, library.PathOf(kind, key), key, false);
     }
 
     /// <summary>
@@ -253,6 +261,7 @@ public static class CalibrationInputs
         var used = new List<CalibrationSource>();
         FrameConditions? flats = null, darks = null;
         var scaling = config.Get(Keys.DarkScaling);
+        var stores = new List<Action>();
         ImagePlane? Master(string kind)
         {
             if (!sources.TryGetValue(kind, out var set)) return null;
@@ -286,7 +295,7 @@ public static class CalibrationInputs
                 used.Add(new CalibrationSource(kind, path, 1, set.IsMasterFile));
                 return Load(kind, files, width, height, "the lights are", parallel)[0];
             }
-            var (master, stored, _, reused) = FromLibraryOrCombined(kind, files, path, width, height, "the lights are", method, library, parallel, warn);
+            var (master, stored, _, reused) = FromLibraryOrCombined(kind, files, path, width, height, "the lights are", method, library, parallel, warn, stores);
             if (stored is not null)
                 note?.Invoke(reused ? $"master {kind} reused from {stored} ({files.Length} frames of {path})"
                                     : $"master {kind} built from {files.Length} frames of {path} and stored as {stored}");
@@ -314,6 +323,7 @@ public static class CalibrationInputs
             bias = darkFlat;
             used.Add(new CalibrationSource("darkflat_as_bias", sources["darkflat"].Source, used.Single(u => u.Kind == "darkflat").Frames, false));
         }
+        foreach (var store in stores) store();
         return (new CalibrationMasters(bias, dark, gain), used);
     }
 }

@@ -275,4 +275,56 @@ public class CalibratedRunTests
             Assert.InRange(RobustStats.Median(dark.ReadPlane()), Bias + 19.5, Bias + 20.5);
         }
     }
+
+    public static TheoryData<string, string, string> BadCalibration => new()
+    {
+        // case, what the run is told, what the error must say
+        { "truncated master", "calibration:\n  darks: masters/dark.fit\n", "dark.fit" },
+        { "dark of another size", "", "is 64x64, the lights are 320x256" },
+        { "flat of zeros", "", "target/flats: the master flat has no light" },
+        { "mismatched master", "calibration:\n  darks: masters/dark.fit\n", "does not match the lights" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCalibration))]
+    public void Bad_calibration_input_stops_the_run_naming_the_file_and_leaves_the_master_library_empty(string what, string yaml, string expected)
+    {
+        var (dir, lights) = Session(withCalibration: true);
+        using (dir)
+        {
+            var target = Path.Combine(dir.Path, "target");
+            switch (what)
+            {
+                case "truncated master":
+                case "mismatched master":
+                    Directory.CreateDirectory(Path.Combine(lights, "masters"));
+                    WriteFrames(Path.Combine(lights, "masters"), 1, 5, (_, _, r) => Bias + 2 * Gaussian(r), "Dark Frame",
+                        h => h.Set("EXPTIME", what == "mismatched master" ? 120.0 : 10.0, "exposure [s]"));
+                    var written = Directory.GetFiles(Path.Combine(lights, "masters"))[0];
+                    File.Move(written, Path.Combine(lights, "masters", "dark.fit"));
+                    if (what == "truncated master")
+                    {
+                        var bytes = File.ReadAllBytes(Path.Combine(lights, "masters", "dark.fit"));
+                        File.WriteAllBytes(Path.Combine(lights, "masters", "dark.fit"), bytes[..(bytes.Length / 2)]);
+                    }
+                    break;
+                case "dark of another size":
+                    WriteFrames(Path.Combine(target, "darks"), 3, 5, (_, _, r) => Bias + 2 * Gaussian(r), "Dark Frame", h => h.Set("EXPTIME", 10.0, "exposure [s]"));
+                    var small = new float[64 * 64];
+                    var header = new FitsHeader();
+                    header.Set("EXPTIME", 10.0, "exposure [s]");
+                    using (var stream = File.Create(Path.Combine(target, "darks", "Dark_Frame_009.fit"))) FitsWriter.WriteFloat32(stream, small, 64, 64, header: header);
+                    break;
+                case "flat of zeros":
+                    foreach (var f in Directory.GetFiles(Path.Combine(target, "flats"))) File.Delete(f);
+                    WriteFrames(Path.Combine(target, "flats"), 4, 5, (_, _, _) => 0, "Flat Field");
+                    break;
+            }
+            var outcome = Run(dir, lights, yaml);
+            Assert.Equal("error", outcome.Status);
+            Assert.Contains(expected, outcome.Error);
+            var library = Path.Combine(dir.Path, "runs", "masters");
+            if (Directory.Exists(library)) Assert.Empty(Directory.GetFiles(library));
+        }
+    }
 }
