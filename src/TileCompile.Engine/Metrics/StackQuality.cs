@@ -57,46 +57,57 @@ public static class StackQuality
     public static StackField Analyse(IReadOnlyList<float[]> planes, int width, int height)
     {
         var lum = new float[width * height];
-        for (var i = 0; i < lum.Length; i++)
+        Parallel.For(0, height, y =>
         {
-            double s = 0;
-            var n = 0;
-            foreach (var p in planes)
+            for (var i = y * width; i < (y + 1) * width; i++)
             {
-                if (!float.IsFinite(p[i])) continue;
-                s += p[i];
-                n++;
+                double s = 0;
+                var n = 0;
+                foreach (var p in planes)
+                {
+                    if (!float.IsFinite(p[i])) continue;
+                    s += p[i];
+                    n++;
+                }
+                lum[i] = n == planes.Count ? (float)(s / n) : float.NaN;
             }
-            lum[i] = n == planes.Count ? (float)(s / n) : float.NaN;
-        }
+        });
         var image = new ImagePlane(width, height, lum);
         var bg = BackgroundModel.Estimate(image, 64);
         var residual = new float[lum.Length];
-        for (var y = 0; y < height; y++) for (var x = 0; x < width; x++) residual[y * width + x] = lum[y * width + x] - bg.At(x, y);
+        Parallel.For(0, height, y =>
+        {
+            for (var x = 0; x < width; x++) residual[y * width + x] = lum[y * width + x] - bg.At(x, y);
+        });
         var noise = RobustStats.SampledSigma(residual, 0);
         // The detector's threshold assumes white noise; an interpolated or drizzled stack's noise is
         // correlated and its smoothed noise is larger. 5σ here means 5σ of the smoothed image as it is.
-        var smooth = StarDetector.SmoothGaussian(residual, width, height);
+        var smooth = StarDetector.SmoothGaussian(residual, width, height, parallel: true);
         var smoothNoise = RobustStats.SampledSigma(smooth, 0);
         var correlation = Math.Max(1, smoothNoise / Math.Max(bg.Sigma * StarDetector.SmoothedNoiseFactor, 1e-30));
-        var stars = StarDetector.Detect(image, new StarDetectionOptions { Sigma = 5 * correlation, MaxStars = 20000 }, bg);
+        var stars = StarDetector.Detect(image, new StarDetectionOptions { Sigma = 5 * correlation, MaxStars = 20000, Parallel = true }, bg);
         return new StackField(image, planes, noise, stars);
     }
 
     /// <summary>Every figure of <paramref name="field"/>, the aperture SNR over <paramref name="snrStars"/> (positions in this image).</summary>
     public static QualityFigures Measure(StackField field, IReadOnlyList<(double X, double Y)> snrStars)
     {
-        var (fwhm, fwhmCount) = MedianFwhm(field);
-        var apertureNoise = EmptyApertureScatter(field);
+        // The figures are independent of each other: measured side by side.
+        (double Fwhm, int Count) fwhmFit = default;
+        double apertureNoise = 0, ring = 0;
+        (int Hot, int Cold) residue = default;
+        Parallel.Invoke(() => fwhmFit = MedianFwhm(field), () => apertureNoise = EmptyApertureScatter(field),
+            () => residue = Residue(field), () => ring = DarkestRing(field));
+        var (fwhm, fwhmCount) = fwhmFit;
+        var (hot, cold) = residue;
         var snr = new List<double>();
         foreach (var (x, y) in snrStars)
         {
             var flux = ApertureFlux(field.Luminance, x, y);
             if (double.IsFinite(flux)) snr.Add(flux / apertureNoise);
         }
-        var (hot, cold) = Residue(field);
         return new QualityFigures(fwhm, fwhmCount, snr.Count > 0 ? RobustStats.Median(snr) : double.NaN, snr.Count, apertureNoise, field.PixelNoise,
-            field.Stars.Count, DarkestRing(field), hot, cold);
+            field.Stars.Count, ring, hot, cold);
     }
 
     /// <summary>
@@ -201,13 +212,21 @@ public static class StackQuality
     /// <summary>Median Moffat FWHM of isolated, unsaturated stars; with the number of stars it is the median of.</summary>
     public static (double Fwhm, int Count) MedianFwhm(StackField field, int max = 400)
     {
+        // Faint stars' fits are noise; stars of at least 20σ peak decide the figure.
+        var candidates = Isolated(field).Where(s => s.Peak >= 20 * field.PixelNoise && !IsSaturated(field.Luminance, s.X, s.Y)).ToList();
         var values = new List<double>();
-        foreach (var s in Isolated(field))
+        // The first `max` good fits in brightness order, fitted a chunk at a time side by side.
+        const int chunk = 64;
+        var fits = new double[chunk];
+        for (var start = 0; start < candidates.Count && values.Count < max; start += chunk)
         {
-            if (values.Count >= max) break;
-            // Faint stars' fits are noise; stars of at least 20σ peak decide the figure.
-            if (s.Peak < 20 * field.PixelNoise || IsSaturated(field.Luminance, s.X, s.Y)) continue;
-            if (MoffatFit.Fit(field.Luminance, s.X, s.Y) is { } fit && fit.FwhmMinor > 0.5 && fit.FwhmMajor < 3 * fit.FwhmMinor) values.Add(fit.Fwhm);
+            var count = Math.Min(chunk, candidates.Count - start);
+            Parallel.For(0, count, k =>
+            {
+                var s = candidates[start + k];
+                fits[k] = MoffatFit.Fit(field.Luminance, s.X, s.Y) is { } fit && fit.FwhmMinor > 0.5 && fit.FwhmMajor < 3 * fit.FwhmMinor ? fit.Fwhm : double.NaN;
+            });
+            for (var k = 0; k < count && values.Count < max; k++) if (!double.IsNaN(fits[k])) values.Add(fits[k]);
         }
         return (values.Count > 0 ? RobustStats.Median(values) : double.NaN, values.Count);
     }
@@ -246,7 +265,6 @@ public static class StackQuality
         var w = field.Luminance.Width;
         var h = field.Luminance.Height;
         int hot = 0, cold = 0;
-        Span<float> ring = stackalloc float[8];
         // A sharp star core sampled between two rows is a 1-px wide, 2-px tall peak: the star detector
         // has found it (it rejects one-pixel spikes), so its neighbourhood is not searched for defects.
         var star = new bool[w * h];
@@ -261,8 +279,10 @@ public static class StackQuality
         {
             var sigma = HotPixelFilter.PixelNoise(new ImagePlane(w, h, plane));
             if (!(sigma > 0)) continue;
-            for (var y = 1; y < h - 1; y++)
+            // Rows are independent; their counts are summed.
+            Parallel.For(1, h - 1, () => (Hot: 0, Cold: 0), (y, _, counts) =>
             {
+                Span<float> ring = stackalloc float[8];
                 for (var x = 1; x < w - 1; x++)
                 {
                     var i = y * w + x;
@@ -283,11 +303,16 @@ public static class StackQuality
                     ring.Sort();
                     var median = 0.5 * (ring[3] + ring[4]);
                     var up = v - median;
-                    if (up > 8 * sigma && v - ring[5] > 0.8 * up) hot++;
+                    if (up > 8 * sigma && v - ring[5] > 0.8 * up) counts.Hot++;
                     var down = median - v;
-                    if (down > 8 * sigma && ring[2] - v > 0.8 * down) cold++;
+                    if (down > 8 * sigma && ring[2] - v > 0.8 * down) counts.Cold++;
                 }
-            }
+                return counts;
+            }, counts =>
+            {
+                Interlocked.Add(ref hot, counts.Hot);
+                Interlocked.Add(ref cold, counts.Cold);
+            });
         }
         return (hot, cold);
     }

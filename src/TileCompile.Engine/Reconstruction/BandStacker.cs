@@ -67,6 +67,9 @@ public sealed record StackResult(float[] Image, float[]? Classic, long Rejection
 /// </summary>
 public static class BandStacker
 {
+    /// <summary>Most rows held per band.</summary>
+    public const int MaxBandRows = 256;
+
     /// <summary>Stacks <paramref name="sources"/> (all of the same plane size).</summary>
     public static StackResult Stack(int width, int height, IReadOnlyList<StackSource> sources, IWeightProvider weights, SigmaClipOptions? clip,
         bool classic, long memoryBudgetBytes, ParallelOptions parallel, Action<int, int>? progress = null) =>
@@ -91,7 +94,9 @@ public static class BandStacker
             fits.ReadRows(1, 0, height, given.AsSpan((int)plane, (int)plane));
         }
         var covered = sources.Any(x => x.CoveragePath is not null);
-        var rowsPerBand = (int)Math.Clamp(memoryBudgetBytes / Math.Max(1L, (long)n * width * 4 * (covered ? 4 : 2)), 1, height);
+        // Bands of a few hundred rows keep the buffers small enough to stay warm in memory and be reused band after
+        // band; taller bands only cost fresh memory.
+        var rowsPerBand = (int)Math.Clamp(memoryBudgetBytes / Math.Max(1L, (long)n * width * 4 * (covered ? 4 : 2)), 1, Math.Min(height, MaxBandRows));
         var image = new float[(long)width * height];
         var classicImage = classic ? new float[(long)width * height] : null;
         long fallbacks = 0, weightFallbacks = 0, empty = 0;
@@ -102,6 +107,8 @@ public static class BandStacker
         var coverage = covered ? new float[(long)width * height] : null;
         var weightTotal = covered ? new float[(long)width * height] : null;
 
+        // Without rejection, coverage or a second result, each row is a weighted mean taken source by source.
+        var plainMean = clip is null && !covered && given is null && classicImage is null && bounds is null;
         for (var y0 = 0; y0 < height; y0 += rowsPerBand)
         {
             parallel.CancellationToken.ThrowIfCancellationRequested();
@@ -131,6 +138,11 @@ public static class BandStacker
                 {
                     var y = band + r;
                     for (var i = 0; i < n; i++) weights.FillRow(i, y, s.WeightRows[i], s.Columns);
+                    if (plainMean)
+                    {
+                        WeightedMeanRow(bands, s, r * width, width, image.AsSpan((int)((long)y * width), width));
+                        return s;
+                    }
                     for (var x = 0; x < width; x++)
                     {
                         var offset = r * width + x;
@@ -206,8 +218,71 @@ public static class BandStacker
         return new StackResult(image, classicImage, fallbacks, weightFallbacks, empty, bounds, coverage, weightTotal);
     }
 
+    // The weighted mean of one row, the same sums in the same order as SigmaClip's per-pixel mean without clipping
+    // (so the result is bit for bit that of the general path), with its fallbacks: samples without weight when no
+    // sample has any, NaN when none is finite.
+    private static void WeightedMeanRow(float[][] bands, Scratch s, int offset, int width, Span<float> output)
+    {
+        var row = s.Row(width);
+        row.Clear();
+        for (var i = 0; i < bands.Length; i++)
+        {
+            var values = bands[i].AsSpan(offset, width);
+            var w = s.WeightRows[i].AsSpan(0, width);
+            for (var x = 0; x < width; x++)
+            {
+                var v = values[x];
+                if (!float.IsFinite(v)) continue;
+                ref var acc = ref row[x];
+                acc.FiniteSum += v;
+                acc.Finite++;
+                if (!(w[x] > 0)) continue;
+                acc.Weight += w[x];
+                acc.WeightedSum += w[x] * v;
+                acc.KeptSum += v;
+                acc.Kept++;
+            }
+        }
+        for (var x = 0; x < width; x++)
+        {
+            ref readonly var acc = ref row[x];
+            if (acc.Kept == 0)
+            {
+                if (acc.Finite == 0)
+                {
+                    output[x] = float.NaN;
+                    s.Empty++;
+                }
+                else
+                {
+                    output[x] = (float)(acc.FiniteSum / acc.Finite);
+                    s.WeightFallbacks++;
+                }
+            }
+            else if (acc.Weight < 1e-6)
+            {
+                output[x] = (float)(acc.KeptSum / acc.Kept);
+                s.WeightFallbacks++;
+            }
+            else
+            {
+                output[x] = (float)(acc.WeightedSum / acc.Weight);
+            }
+        }
+    }
+
+    private struct MeanSums
+    {
+        public double Weight, WeightedSum, KeptSum, FiniteSum;
+        public int Kept, Finite;
+    }
+
     private sealed class Scratch
     {
+        private MeanSums[]? _row;
+
+        public Span<MeanSums> Row(int width) => (_row ??= new MeanSums[width]).AsSpan(0, width);
+
         public Scratch(int n, int width)
         {
             Values = new float[n];

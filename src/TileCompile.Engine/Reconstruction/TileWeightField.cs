@@ -1,3 +1,4 @@
+using System.Numerics;
 using TileCompile.Engine.Pipeline.Phases;
 
 namespace TileCompile.Engine.Reconstruction;
@@ -53,11 +54,45 @@ public sealed class TileWeightField
             if (a == 0) continue;
             var x0 = _grid.Xs[c];
             var end = Math.Min(x0 + _grid.TileSize, _grid.Width);
-            for (var x = x0; x < end; x++) row[x] += (float)(_hann[x - x0] * a);
+            AddScaledWindow(_hann.AsSpan(0, end - x0), a, row[x0..end]);
         }
-        for (var x = 0; x < row.Length; x++)
+        Normalize(row, _windowSumX.AsSpan(0, row.Length), sy);
+    }
+
+    // row += (float)(hann · a), each product taken in double as the scalar form does, so vectors change no bit.
+    private static void AddScaledWindow(ReadOnlySpan<float> hann, double a, Span<float> row)
+    {
+        var x = 0;
+        if (Vector.IsHardwareAccelerated && hann.Length >= Vector<float>.Count)
         {
-            var s = _windowSumX[x] * sy;
+            var scale = new Vector<double>(a);
+            for (; x <= hann.Length - Vector<float>.Count; x += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(hann[x..]), out var low, out var high);
+                var added = new Vector<float>(row[x..]) + Vector.Narrow(low * scale, high * scale);
+                added.CopyTo(row[x..]);
+            }
+        }
+        for (; x < hann.Length; x++) row[x] += (float)(hann[x] * a);
+    }
+
+    // row /= windowSumX · sy, and 0 where no window reaches.
+    private static void Normalize(Span<float> row, ReadOnlySpan<float> windowSumX, float sy)
+    {
+        var x = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var scale = new Vector<float>(sy);
+            for (; x <= row.Length - Vector<float>.Count; x += Vector<float>.Count)
+            {
+                var s = new Vector<float>(windowSumX[x..]) * scale;
+                var value = new Vector<float>(row[x..]);
+                Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<float>.Zero), value / s, Vector<float>.Zero).CopyTo(row[x..]);
+            }
+        }
+        for (; x < row.Length; x++)
+        {
+            var s = windowSumX[x] * sy;
             row[x] = s > 0 ? row[x] / s : 0;
         }
     }

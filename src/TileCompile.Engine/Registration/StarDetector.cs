@@ -13,6 +13,11 @@ public sealed record StarDetectionOptions
     public int MaxStars { get; init; } = 500;
     /// <summary>Stars flatter than this minor/major ratio (trails, doubles) are skipped.</summary>
     public double MinRoundness { get; init; } = 0.6;
+    /// <summary>
+    /// Searches and measures on all cores (one large image); off when the caller already works on many images at once.
+    /// The stars found are the same either way.
+    /// </summary>
+    public bool Parallel { get; init; }
 }
 
 /// <summary>
@@ -36,11 +41,15 @@ public static class StarDetector
         // Peaks are found on a copy smoothed with a Gaussian about the size of a star's core: that
         // matched filter lifts a faint, wide star's peak relative to the noise, so soft-seeing frames
         // keep their faint stars. The threshold is in sigmas of the smoothed noise.
-        var smooth = SmoothGaussian(d, w, h);
+        var smooth = SmoothGaussian(d, w, h, options.Parallel);
         var threshold = options.Sigma * sigma * SmoothedNoiseFactor;
-        var candidates = new List<(int X, int Y, float Value)>();
-        for (var y = Edge; y < h - Edge; y++)
+        // Rows are searched and candidates measured independently; the results are put back in row order.
+        var rows = Math.Max(0, h - 2 * Edge);
+        var found = new List<(int X, int Y, float Value)>?[rows];
+        void SearchRow(int r)
         {
+            var y = Edge + r;
+            List<(int X, int Y, float Value)>? list = null;
             for (var x = Edge; x < w - Edge; x++)
             {
                 var i = y * w + x;
@@ -50,18 +59,28 @@ public static class StarDetector
                 if (v - b < threshold) continue;
                 if (!IsPeak(smooth, i, w, v)) continue;
                 if (IsSpike(d, i, w, b)) continue;
-                candidates.Add((x, y, d[i]));
+                (list ??= new()).Add((x, y, d[i]));
             }
+            found[r] = list;
         }
+        if (options.Parallel) System.Threading.Tasks.Parallel.For(0, rows, SearchRow);
+        else for (var r = 0; r < rows; r++) SearchRow(r);
+        var candidates = new List<(int X, int Y, float Value)>();
+        foreach (var list in found) if (list is not null) candidates.AddRange(list);
 
-        var stars = new List<Star>();
-        foreach (var (cx, cy, peakValue) in candidates)
+        var measured = new Star?[candidates.Count];
+        void MeasureOne(int k)
         {
-            if (peakValue >= options.Saturation) continue;
+            var (cx, cy, peakValue) = candidates[k];
+            if (peakValue >= options.Saturation) return;
             var star = Measure(image, bg, cx, cy);
-            if (star is null || star.Roundness < options.MinRoundness) continue;
-            stars.Add(star);
+            if (star is null || star.Roundness < options.MinRoundness) return;
+            measured[k] = star;
         }
+        if (options.Parallel) System.Threading.Tasks.Parallel.For(0, candidates.Count, MeasureOne);
+        else for (var k = 0; k < candidates.Count; k++) MeasureOne(k);
+        var stars = new List<Star>();
+        foreach (var star in measured) if (star is not null) stars.Add(star);
         stars = RejectExtended(stars);
         stars.Sort((a, b) => b.Flux.CompareTo(a.Flux) is var c && c != 0 ? c : a.Y.CompareTo(b.Y) is var c2 && c2 != 0 ? c2 : a.X.CompareTo(b.X));
 
@@ -119,11 +138,11 @@ public static class StarDetector
         return k;
     }
 
-    internal static float[] SmoothGaussian(float[] d, int w, int h)
+    internal static float[] SmoothGaussian(float[] d, int w, int h, bool parallel = false)
     {
         var rows = new float[d.Length];
         var k = Kernel;
-        for (var y = 0; y < h; y++)
+        void Across(int y)
         {
             var row = y * w;
             for (var x = 2; x < w - 2; x++)
@@ -133,7 +152,7 @@ public static class StarDetector
             }
         }
         var result = new float[d.Length];
-        for (var y = 2; y < h - 2; y++)
+        void Down(int y)
         {
             var row = y * w;
             for (var x = 0; x < w; x++)
@@ -141,6 +160,16 @@ public static class StarDetector
                 var i = row + x;
                 result[i] = k[0] * rows[i - 2 * w] + k[1] * rows[i - w] + k[2] * rows[i] + k[3] * rows[i + w] + k[4] * rows[i + 2 * w];
             }
+        }
+        if (parallel)
+        {
+            System.Threading.Tasks.Parallel.For(0, h, Across);
+            System.Threading.Tasks.Parallel.For(2, Math.Max(2, h - 2), Down);
+        }
+        else
+        {
+            for (var y = 0; y < h; y++) Across(y);
+            for (var y = 2; y < h - 2; y++) Down(y);
         }
         return result;
     }

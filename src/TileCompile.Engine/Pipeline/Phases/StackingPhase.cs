@@ -114,8 +114,18 @@ public sealed class StackingPhase : IPipelinePhase
         var (classicOutput, _, _, _, _) = ToOutput(classic, scales, w, h, area, HalfResolutionPattern(channels));
         // The output's planes, split once for both validation and the preview.
         var outputPlanes = new OutputImage(output, outWidth, outHeight, outPlanes).PlaneList();
-        var validation = Validate(context, channels, grid, global, planes, classic, mode,
-            outputPlanes, new OutputImage(classicOutput, outWidth, outHeight, outPlanes));
+        // The preview is drawn while validation measures (each on its own copy of nothing but the output).
+        object validation = null!;
+        byte[]? preview = null;
+        int previewWidth = 0, previewHeight = 0;
+        Parallel.Invoke(context.ParallelOptions,
+            () => validation = Validate(context, channels, grid, global, planes, classic, mode,
+                outputPlanes, new OutputImage(classicOutput, outWidth, outHeight, outPlanes)),
+            () =>
+            {
+                if (context.Config.Get(Config.ConfigKeys.Output.PngPreview))
+                    preview = PreviewStretch.ToBytes(outputPlanes, outWidth, outHeight, 1200, out previewWidth, out previewHeight);
+            });
 
         var header = OutputHeader(context, registration, channels, used, mode);
         // The reference frame's WCS, moved onto the output grid (drizzle scale, then crop).
@@ -128,11 +138,8 @@ public sealed class StackingPhase : IPipelinePhase
         context.WriteArtifact(StackedFit, s => FitsWriter.WriteFloat32(s, output, outWidth, outHeight, outPlanes, header));
         header.Set("TC-STACK", "classic", "unweighted sigma-clipped mean, for comparison");
         context.WriteArtifact(ClassicFit, s => FitsWriter.WriteFloat32(s, classicOutput, outWidth, outHeight, outPlanes, header), consumed: false);
-        if (context.Config.Get(Config.ConfigKeys.Output.PngPreview))
-        {
-            var bytes = PreviewStretch.ToBytes(outputPlanes, outWidth, outHeight, 1200, out var pw, out var ph);
-            context.WriteArtifact("artifacts/preview.png", s => PngWriter.Write(s, pw, ph, outPlanes == 3, bytes), consumed: false);
-        }
+        if (preview is not null)
+            context.WriteArtifact("artifacts/preview.png", s => PngWriter.Write(s, previewWidth, previewHeight, outPlanes == 3, preview), consumed: false);
         context.WriteJson("artifacts/validation.json", validation, consumed: false);
         context.SetFact("output_width", outWidth);
         context.SetFact("output_height", outHeight);
@@ -157,22 +164,38 @@ public sealed class StackingPhase : IPipelinePhase
     private static object Validate(PhaseContext context, ChannelReport channels, TileGridReport grid, GlobalMetricsReport global,
         List<float[]> planes, List<float[]> classic, RunMode mode, List<float[]> result, OutputImage reference)
     {
-        // The two images are measured independently, so side by side (the figures do not depend on it).
-        StackField ours = null!, theirs = null!;
-        Parallel.Invoke(context.ParallelOptions,
-            () => ours = StackQuality.Analyse(result, reference.Width, reference.Height),
-            () => theirs = StackQuality.Analyse(reference.PlaneList(), reference.Width, reference.Height));
-        var stars = StackQuality.PhotometryStars(theirs);
-        QualityFigures q = null!, c = null!;
-        Parallel.Invoke(context.ParallelOptions, () => q = StackQuality.Measure(ours, stars), () => c = StackQuality.Measure(theirs, stars));
         // Luminance of the channel planes: G for colour data, L for mono.
         var lum = channels.Channels.Count == 3 ? 1 : 0;
         var (w, h) = channels.StackSize();
         var plane = new ImagePlane(w, h, planes[lum]);
         var mean = new ImagePlane(w, h, classic[lum]);
-        var noiseRatio = ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height) / ImageMetrics.Noise(mean, 0, 0, mean.Width, mean.Height);
-        var seams = SeamDiagnostics.Measure(plane, grid);
-        var seamsMean = SeamDiagnostics.Measure(mean, grid);
+        // The classic stack only changes with the phases before this one, so a re-run of this phase (a resume from
+        // STACKING) finds its figures in the memo of the last attempt when the classic images are the same, bit for bit.
+        var key = ClassicMeasures.KeyOf(reference, mean.Data);
+        var memo = ClassicMeasures.Read(context.Paths.Resolve(ClassicMeasures.Path)) is { } m && m.Key == key ? m : null;
+        StackField ours = null!;
+        QualityFigures q = null!;
+        double noise = 0;
+        (double Boundary, double Interior, double Ratio) seams = default;
+        var classicMeasures = memo;
+        // Every figure is measured on its own image, so they are taken side by side.
+        Parallel.Invoke(context.ParallelOptions,
+            () =>
+            {
+                ours = StackQuality.Analyse(result, reference.Width, reference.Height);
+                if (memo is not null) q = StackQuality.Measure(ours, memo.PhotometryStars);
+            },
+            () =>
+            {
+                noise = ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
+                seams = SeamDiagnostics.Measure(plane, grid);
+            },
+            () => classicMeasures ??= ClassicMeasures.Measure(key, reference, mean, grid));
+        if (memo is null) q = StackQuality.Measure(ours, classicMeasures!.PhotometryStars);
+        var c = classicMeasures!.Figures;
+        context.WriteJson(ClassicMeasures.Path, classicMeasures, consumed: false);
+        var noiseRatio = noise / classicMeasures.Noise;
+        var seamsMeanRatio = classicMeasures.SeamRatio;
         var g = global.Frames.Select(f => f.Weight.Average()).OrderBy(v => v).ToArray();
 
         var fwhmImprovement = 100 * (c.FwhmPx - q.FwhmPx) / c.FwhmPx;
@@ -182,7 +205,7 @@ public sealed class StackingPhase : IPipelinePhase
         if (measured && fwhmImprovement < 0 && snrRatio < 1)
             failures.Add($"the result is worse than the classic clipped mean of the same frames on both counts: FWHM {q.FwhmPx:0.00} px against {c.FwhmPx:0.00} px, " +
                          $"aperture SNR {q.ApertureSnr:0.0} against {c.ApertureSnr:0.0}");
-        if (!(seams.Ratio <= Math.Max(1.2, seamsMean.Ratio * 1.1))) failures.Add($"steps across tile boundaries are {seams.Ratio:0.00}× the steps elsewhere");
+        if (!(seams.Ratio <= Math.Max(1.2, seamsMeanRatio * 1.1))) failures.Add($"steps across tile boundaries are {seams.Ratio:0.00}× the steps elsewhere");
         foreach (var f in failures) context.Warn("validation_failed", "validation: " + f);
         context.SetFact("validation", failures.Count == 0 ? (measured ? "passed" : "not measured") : "failed");
         return new
@@ -205,7 +228,7 @@ public sealed class StackingPhase : IPipelinePhase
             cold_residue = q.ColdResidue,
             background_noise_ratio = noiseRatio,
             tile_boundary_step_ratio = seams.Ratio,
-            tile_boundary_step_ratio_classic = seamsMean.Ratio,
+            tile_boundary_step_ratio_classic = seamsMeanRatio,
             global_weight_min = g[0],
             global_weight_median = g[g.Length / 2],
             global_weight_max = g[^1],
@@ -263,6 +286,49 @@ public sealed class StackingPhase : IPipelinePhase
         header.AddHistory(string.Create(CultureInfo.InvariantCulture,
             $"stacked: {context.Config.Get(StackKeys.Method)} rejection at {context.Config.Get(StackKeys.SigmaLow)}/{context.Config.Get(StackKeys.SigmaHigh)} sigma; config hash {context.Run.ConfigHash}"));
         return header;
+    }
+
+    /// <summary>
+    /// What validation measures on the classic stack: its figures, the photometry stars chosen on it, its pixel noise and
+    /// seam steps, under a hash of its images and the engine version.
+    /// </summary>
+    private sealed record ClassicMeasures(string Key, QualityFigures Figures, List<double[]> Stars, double Noise, double SeamRatio)
+    {
+        public const string Path = "artifacts/classic_measures.json";
+
+        [System.Text.Json.Serialization.JsonIgnore]
+        public List<(double X, double Y)> PhotometryStars => Stars.Select(p => (p[0], p[1])).ToList();
+
+        public static string KeyOf(OutputImage output, float[] luminance)
+        {
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{EngineInfo.Version}|{output.Width}x{output.Height}x{output.Planes}|"));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.Data.AsSpan()));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(luminance.AsSpan()));
+            return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        }
+
+        public static ClassicMeasures Measure(string key, OutputImage output, ImagePlane luminance, TileGridReport grid)
+        {
+            var field = StackQuality.Analyse(output.PlaneList(), output.Width, output.Height);
+            var stars = StackQuality.PhotometryStars(field);
+            var figures = StackQuality.Measure(field, stars);
+            return new ClassicMeasures(key, figures, stars.Select(p => new[] { p.X, p.Y }).ToList(),
+                ImageMetrics.Noise(luminance, 0, 0, luminance.Width, luminance.Height), SeamDiagnostics.Measure(luminance, grid).Ratio);
+        }
+
+        // A memo that is missing, unreadable or of another shape is no memo: the figures are measured again.
+        public static ClassicMeasures? Read(string path)
+        {
+            try
+            {
+                return File.Exists(path) ? System.Text.Json.JsonSerializer.Deserialize<ClassicMeasures>(File.ReadAllBytes(path), PhaseContext.JsonFormat) : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException)
+            {
+                return null;
+            }
+        }
     }
 
     private static DateTime? ParseDate(string? text) =>
