@@ -221,6 +221,21 @@ stacks.Add(("TileCompile (defaults)", Path.Combine(outcome.RunDir, "outputs", "s
 stacks.Add(("classic clipped mean (same registered frames)", Path.Combine(outcome.RunDir, "artifacts", "classic_stack.fit")));
 // For generated colour frames, star colours against the truth: bright isolated stars at their place in our stack.
 List<ColourStar>? colourTruth = null;
+DefectTruth? defectTruth = null;
+if (options is not null)
+{
+    // Our stack is the reference frame's grid, less a crop.
+    var truth = SampleTruth.Load(truthPath);
+    var referenceName = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "registration.json"))).RootElement.GetProperty("reference").GetString();
+    var reference = truth.Frames.Single(f => f.File == referenceName);
+    double cropX, cropY;
+    using (var ours = FitsImage.Open(Path.Combine(outcome.RunDir, "outputs", "stacked.fit")))
+        (cropX, cropY) = (ours.Header.GetDouble("TC-CROPX") ?? 0, ours.Header.GetDouble("TC-CROPY") ?? 0);
+    var toReference = truth.Frames.Select(f => TileCompile.Engine.Registration.AffineTransform.FromArray(truth.ReferenceToFrame(reference.Index, f.Index)).Inverse()).ToList();
+    defectTruth = new DefectTruth(
+        truth.HotPixels.Select(hp => (IReadOnlyList<(double X, double Y)>)toReference.Select(m => m.Apply(hp[0], hp[1])).Select(p => (p.X - cropX, p.Y - cropY)).ToList()).ToList(),
+        truth.Stars.Select(s => (P: reference.SkyToFrame(s.X, s.Y), R: DefectTracks.GuardRadius(s.Flux))).Select(p => (p.P.X - cropX, p.P.Y - cropY, p.R)).ToList());
+}
 if (options is not null && options.Sensor == SampleSensor.Rggb)
 {
     var truthStars = SampleTruth.Load(truthPath);
@@ -232,7 +247,7 @@ if (options is not null && options.Sensor == SampleSensor.Rggb)
         .Where(p => !placed.Any(o => !ReferenceEquals(o.Star, p.Star) && o.Star.Flux > 0.1 * p.Star.Flux && Math.Pow(o.Pos.X - p.Pos.X, 2) + Math.Pow(o.Pos.Y - p.Pos.Y, 2) < 100))
         .Select(p => new ColourStar(p.Pos.X, p.Pos.Y, p.Star.Red / p.Star.Green, p.Star.Blue / p.Star.Green)).ToList();
 }
-var quality = QualityCompare.Measure(stacks, colourTruth, truthStack: stacks.FindIndex(s => s.Item1 == "TileCompile (defaults)"));
+var quality = QualityCompare.Measure(stacks, colourTruth, truthStack: stacks.FindIndex(s => s.Item1 == "TileCompile (defaults)"), defects: defectTruth);
 
 var megapixels = (double)frameCount * width * height / 1e6;
 if (options is null)

@@ -5,7 +5,13 @@ using TileCompile.Engine.Registration;
 /// <summary>One stack measured for the side-by-side table.</summary>
 /// <param name="ColourError">Median |error| of star colour ratios against the generator's truth (fraction); null when not measured.</param>
 /// <param name="ColourBias">Median signed error of the same ratios; null when not measured.</param>
-sealed record MeasuredStack(string Label, QualityFigures Figures, bool Flipped, double? ColourError = null, double? ColourBias = null);
+/// <param name="Tracks">The census of the generator's hot pixels' tracks; null when not measured.</param>
+sealed record MeasuredStack(string Label, QualityFigures Figures, bool Flipped, double? ColourError = null, double? ColourBias = null, TrackCensus? Tracks = null);
+
+/// <summary>What the generator knows of a session, in the coordinates of one of the stacks (<c>truthStack</c>).</summary>
+/// <param name="HotTracks">Each hot sensor pixel's position in every frame, carried onto that stack.</param>
+/// <param name="Stars">Where the generated stars are, to keep the census off them.</param>
+sealed record DefectTruth(IReadOnlyList<IReadOnlyList<(double X, double Y)>> HotTracks, IReadOnlyList<(double X, double Y, double R)> Stars);
 
 /// <summary>A generated star's true colour, at its place in one of the stacks (<c>truthStack</c>).</summary>
 sealed record ColourStar(double X, double Y, double RedToGreen, double BlueToGreen);
@@ -17,7 +23,8 @@ sealed record ColourStar(double X, double Y, double RedToGreen, double BlueToGre
 /// </summary>
 static class QualityCompare
 {
-    public static List<MeasuredStack> Measure(IReadOnlyList<(string Label, string Path)> stacks, IReadOnlyList<ColourStar>? colourTruth = null, int truthStack = 0)
+    public static List<MeasuredStack> Measure(IReadOnlyList<(string Label, string Path)> stacks, IReadOnlyList<ColourStar>? colourTruth = null, int truthStack = 0,
+        DefectTruth? defects = null)
     {
         var loaded = stacks.Select(s => Load(s.Path)).ToList();
         var first = loaded[0].Field;
@@ -48,7 +55,15 @@ static class QualityCompare
                     var (fx, fy) = maps[truthStack].Inverse().Apply(p.X, p.Y);
                     return maps[i].Apply(fx, fy);
                 });
-            result.Add(new MeasuredStack(stacks[i].Label, figures, flipped[i], error, bias));
+            (double X, double Y) Place((double X, double Y) p)
+            {
+                var (fx, fy) = maps[truthStack].Inverse().Apply(p.X, p.Y);
+                return maps[i].Apply(fx, fy);
+            }
+            var census = defects is null ? null
+                : DefectTracks.Census(loaded[i].Planes, loaded[i].Width, loaded[i].Height,
+                    defects.HotTracks.Select(t => (IReadOnlyList<(double X, double Y)>)t.Select(Place).ToList()).ToList(), defects.Stars.Select(s => Place((s.X, s.Y)) is var p ? (p.X, p.Y, s.R) : default).ToList());
+            result.Add(new MeasuredStack(stacks[i].Label, figures, flipped[i], error, bias, census));
         }
         return result;
     }
@@ -95,7 +110,7 @@ static class QualityCompare
 /// <summary>Markdown rows of the quality table.</summary>
 static class QualityTable
 {
-    public const string Header = "| stack | FWHM px (stars) | aperture SNR (stars) | stars at 5σ | darkest ring σ | hot / cold residue | pixel noise | star colour vs truth: typical / median error |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| stack | FWHM px (stars) | aperture SNR (stars) | stars at 5σ | darkest ring σ | hot / cold residue | pixel noise | star colour vs truth: typical / median error | hot-pixel tracks: > 8σ / mean > 3σ of measured (highest σ) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     public static string Row(MeasuredStack m)
     {
@@ -103,7 +118,10 @@ static class QualityTable
         var colour = m.ColourError is { } e && m.ColourBias is { } b
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{100 * e:0.0} % / {100 * b:+0.0;-0.0} %")
             : "–";
+        var tracks = m.Tracks is { } t
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Above8Sigma} / {t.Above3SigmaMean} of {t.Tracks} ({t.MaxSigma:0.0})")
+            : "–";
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"| {m.Label} | {f.FwhmPx:0.00} ({f.FwhmStars}) | {f.ApertureSnr:0.0} ({f.SnrStars}) | {f.StarsAt5Sigma} | {f.DarkestRingSigma:0.0} | {f.HotResidue} / {f.ColdResidue} | {f.PixelNoise:G3} | {colour} |");
+            $"| {m.Label} | {f.FwhmPx:0.00} ({f.FwhmStars}) | {f.ApertureSnr:0.0} ({f.SnrStars}) | {f.StarsAt5Sigma} | {f.DarkestRingSigma:0.0} | {f.HotResidue} / {f.ColdResidue} | {f.PixelNoise:G3} | {colour} | {tracks} |");
     }
 }

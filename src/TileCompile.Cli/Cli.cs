@@ -87,8 +87,9 @@ public static class Cli
         {
             Description = "Pass the frames through a sensor that needs calibration (bias structure, dark current with amp glow and hot pixels, vignetting, dust) and write bias/, darks/, flats/ and darkflats/ beside them, with the true masters in truth/.",
         };
+        var streaked = new Option<int>("--streaked-frames") { DefaultValueFactory = _ => 0, Description = "Frames whose stars a tracking error draws out into 8 px streaks." };
         var json = JsonOption();
-        var command = new Command("sample", "Generate synthetic light frames with ground truth (truth.json).") { output, frames, width, height, sensor, seed, nebulosity, calibration, json };
+        var command = new Command("sample", "Generate synthetic light frames with ground truth (truth.json).") { output, frames, width, height, sensor, seed, nebulosity, calibration, streaked, json };
         command.SetAction(parse => Guard(parse.GetValue(json), () =>
         {
             var options = new SampleSkyOptions
@@ -101,6 +102,7 @@ public static class Cli
                 Seed = parse.GetValue(seed),
                 Nebulosity = parse.GetValue(nebulosity),
                 Calibration = parse.GetValue(calibration),
+                StreakedFrames = parse.GetValue(streaked),
             };
             var dir = Path.GetFullPath(parse.GetValue(output)!);
             var truth = SampleSkyGenerator.Generate(options, dir);

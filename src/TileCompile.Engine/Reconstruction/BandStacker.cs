@@ -44,8 +44,6 @@ public sealed record Rejection
     public SigmaClipOptions? Clip { get; init; }
     /// <summary>File with the per-pixel [low, high] planes to keep samples within; used instead of <see cref="Clip"/>.</summary>
     public string? BoundsPath { get; init; }
-    /// <summary>With <see cref="BoundsPath"/>: keep at least this fraction of samples, else use them all.</summary>
-    public double MinFraction { get; init; }
 }
 
 /// <summary>Result of a stack.</summary>
@@ -174,7 +172,7 @@ public static class BandStacker
                         CombineOutcome outcome;
                         if (given is not null)
                         {
-                            (value, outcome) = SigmaClip.CombineWithin(s.Values, s.Weights, s.Keep, given[pixel], given[plane + pixel], rejection.MinFraction);
+                            (value, outcome) = SigmaClip.CombineWithin(s.Values, s.Weights, s.Keep, given[pixel], given[plane + pixel]);
                         }
                         else
                         {

@@ -79,6 +79,15 @@ public static class SampleSkyGenerator
         var gradientAngle = rng.Uniform(0, 2 * Math.PI);
         var badIndex = o.BadFrame && o.Frames >= 5 ? (int)Math.Round(0.62 * (o.Frames - 1)) : -1;
         var trailIndex = o.SatelliteTrail && o.Frames >= 3 ? (int)Math.Round(0.35 * (o.Frames - 1)) : -1;
+        // Streaked frames spread evenly over the session, never the bad or the trail frame (no random draw, so the
+        // rest of the session is the same with or without them).
+        var streaked = new HashSet<int>();
+        for (var k = 0; k < o.StreakedFrames; k++)
+        {
+            var index = (int)Math.Round((k + 0.5) / o.StreakedFrames * (o.Frames - 1));
+            while (index == badIndex || index == trailIndex || streaked.Contains(index)) index = (index + 1) % o.Frames;
+            streaked.Add(index);
+        }
 
         var frames = new TruthFrame[o.Frames];
         for (var f = 0; f < o.Frames; f++)
@@ -111,6 +120,12 @@ public static class SampleSkyGenerator
                 defect = "satellite_trail";
                 trail = new[] { -5.0, rng.Uniform(0.1, 0.4) * o.Height, o.Width + 5.0, rng.Uniform(0.6, 0.9) * o.Height };
             }
+            double[]? streak = null;
+            if (streaked.Contains(f))
+            {
+                defect = "streak";
+                streak = new[] { o.StreakPixels * Math.Cos(Math.PI / 6), o.StreakPixels * Math.Sin(Math.PI / 6) };
+            }
 
             var rays = new int[(int)Math.Floor(rng.NextDouble() * 2 * o.CosmicRaysPerFrame)][];
             for (var k = 0; k < rays.Length; k++) rays[k] = new[] { rng.NextInt(o.Width), rng.NextInt(o.Height) };
@@ -127,6 +142,7 @@ public static class SampleSkyGenerator
                 Background = background,
                 Defect = defect,
                 Trail = trail,
+                Streak = streak,
                 CosmicRays = rays,
             };
         }
@@ -227,6 +243,23 @@ public static class SampleSkyGenerator
     private static void AddStar(float[] image, int w, int h, TruthFrame frame, TruthStar star, BayerPattern? cfa)
     {
         var (px, py) = frame.SkyToFrame(star.X, star.Y);
+        if (frame.Streak is not { } streak)
+        {
+            AddStarAt(image, w, h, frame, star, cfa, px, py, 1);
+            return;
+        }
+        // A tracking error smears the star along the streak: the same light, spread over points a pixel apart.
+        var length = Math.Sqrt(streak[0] * streak[0] + streak[1] * streak[1]);
+        var points = Math.Max(2, (int)Math.Ceiling(length) + 1);
+        for (var k = 0; k < points; k++)
+        {
+            var t = k / (double)(points - 1) - 0.5;
+            AddStarAt(image, w, h, frame, star, cfa, px + t * streak[0], py + t * streak[1], 1.0 / points);
+        }
+    }
+
+    private static void AddStarAt(float[] image, int w, int h, TruthFrame frame, TruthStar star, BayerPattern? cfa, double px, double py, double share)
+    {
         var fwhm = Math.Max(0.8, frame.FwhmAt(px, w));
         var alpha = fwhm / (2 * Math.Sqrt(Math.Pow(2, 1 / MoffatBeta) - 1));
         // Render out to where the wing falls below 0.3 ADU, so bright stars keep their halo.
@@ -252,7 +285,7 @@ public static class SampleSkyGenerator
                 sum += v;
             }
         }
-        var scale = star.Flux * frame.Transparency / sum;
+        var scale = star.Flux * frame.Transparency * share / sum;
         for (var j = 0; j < size; j++)
         {
             var y = y0 + j;

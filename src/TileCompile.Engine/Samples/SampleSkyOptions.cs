@@ -66,6 +66,10 @@ public sealed record SampleSkyOptions
     public bool ExtendedObject { get; init; } = true;
     /// <summary>Peak brightness in ADU of diffuse, filamentary nebulosity filling much of the field (0 = none).</summary>
     public double Nebulosity { get; init; }
+    /// <summary>Frames whose stars a tracking error drew out into streaks of <see cref="StreakPixels"/>.</summary>
+    public int StreakedFrames { get; init; }
+    /// <summary>Length of the streaks, pixels.</summary>
+    public double StreakPixels { get; init; } = 8;
     /// <summary>Cosmic-ray hits per frame (on average).</summary>
     public double CosmicRaysPerFrame { get; init; } = 2;
 
@@ -91,6 +95,8 @@ public sealed record SampleSkyOptions
         if (SeeingFwhm is < 0.8 or > 30) throw new ArgumentException($"SeeingFwhm {SeeingFwhm} must be between 0.8 and 30 pixels");
         if (ExposureSeconds <= 0) throw new ArgumentException("ExposureSeconds must be positive");
         if (Nebulosity is < 0 or > 30000) throw new ArgumentException($"Nebulosity {Nebulosity} must be between 0 and 30000 ADU");
+        if (StreakedFrames < 0 || StreakedFrames > Frames / 2) throw new ArgumentException($"StreakedFrames {StreakedFrames} must be between 0 and half the frames ({Frames / 2})");
+        if (StreakPixels is < 0 or > 200) throw new ArgumentException($"StreakPixels {StreakPixels} must be between 0 and 200");
         if (Calibration && CalibrationFrames is < 2 or > 1000) throw new ArgumentException($"CalibrationFrames {CalibrationFrames} must be between 2 and 1000");
         if (SkyLevel is < 0 or > 30000) throw new ArgumentException($"SkyLevel {SkyLevel} must be between 0 and 30000 ADU");
     }

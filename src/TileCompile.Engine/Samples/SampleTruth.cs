@@ -34,10 +34,12 @@ public sealed record TruthFrame
     public required double Transparency { get; init; }
     /// <summary>Mean sky background, ADU.</summary>
     public required double Background { get; init; }
-    /// <summary>Defect deliberately put in this frame: null, "satellite_trail" or "clouds".</summary>
+    /// <summary>Defect deliberately put in this frame: null, "satellite_trail", "clouds" or "streak".</summary>
     public string? Defect { get; init; }
     /// <summary>Satellite trail end points [x0, y0, x1, y1] in frame pixels, when there is one.</summary>
     public double[]? Trail { get; init; }
+    /// <summary>A tracking error's smear [dx, dy] in frame pixels (stars drawn out along it), when there is one.</summary>
+    public double[]? Streak { get; init; }
     /// <summary>Cosmic-ray hits as [x, y] frame pixels.</summary>
     public required int[][] CosmicRays { get; init; }
 

@@ -88,11 +88,13 @@ public static class SigmaClip
     }
 
     /// <summary>
-    /// Weighted mean of the samples inside [<paramref name="low"/>, <paramref name="high"/>] (a decision
-    /// taken earlier over a larger set); all valid samples when fewer than <paramref name="minFraction"/> remain.
+    /// Weighted mean of the samples inside [<paramref name="low"/>, <paramref name="high"/>] (a decision taken earlier
+    /// over a larger set, which kept at least its minimum fraction there). A subset whose samples all lie outside
+    /// gives no data (NaN): they are outliers by the whole set's judgement, and a cluster of a few frames must not
+    /// take back the hot pixel or satellite the whole session rejected.
     /// </summary>
     public static (float Value, CombineOutcome Outcome) CombineWithin(ReadOnlySpan<float> values, ReadOnlySpan<float> weights, Span<bool> keep,
-        float low, float high, double minFraction)
+        float low, float high)
     {
         var valid = 0;
         var kept = 0;
@@ -104,13 +106,8 @@ public static class SigmaClip
             if (keep[i]) kept++;
         }
         if (valid == 0) return MeanOfUnweighted(values);
-        var outcome = CombineOutcome.Clipped;
-        if (kept < Math.Max(1, minFraction * valid))
-        {
-            for (var i = 0; i < values.Length; i++) keep[i] = float.IsFinite(values[i]) && weights[i] > 0;
-            outcome = CombineOutcome.RejectionFallback;
-        }
-        return WeightedMean(values, weights, keep, outcome);
+        if (kept == 0) return (float.NaN, CombineOutcome.Empty);
+        return WeightedMean(values, weights, keep, CombineOutcome.Clipped);
     }
 
     // No sample has weight: samples without weight still tell more than nothing.

@@ -15,6 +15,8 @@ public sealed class TempDirectory : IDisposable
 
     public void Dispose()
     {
+        // TC_KEEP_TEMP=1 keeps the folder, to look at what a failing test left.
+        if (Environment.GetEnvironmentVariable("TC_KEEP_TEMP") == "1") return;
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

@@ -10,7 +10,7 @@ namespace TileCompile.Engine.Pipeline.Phases;
 /// Phase 4: per frame and channel the background B, noise σ, gradient energy E and transparency s
 /// (star flux relative to the reference) of the normalized frame. Method snr (default):
 /// <c>G ∝ s/σ²</c>; method quality: <c>Q = α·(−z(B)) + β·(−z(σ)) + γ·z(E)</c> and <c>G = exp(k·clip(Q))</c>.
-/// Frames are weighted, never dropped.
+/// Frames are weighted, never dropped; a frame with streaked stars or a doubtful registration weighs next to nothing.
 /// </summary>
 public sealed class GlobalMetricsPhase : IPipelinePhase
 {
@@ -23,7 +23,7 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     public const double RelativeFloor = 0.05;
 
     /// <inheritdoc />
-    public int AlgoVersion => 4;
+    public int AlgoVersion => 5;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -125,6 +125,30 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
             }
         }
 
+        // Streaked frames and doubtful registrations weigh next to nothing, whatever their noise says.
+        var registered = channels.Frames.Select(f => registration.Frames.FirstOrDefault(r => r.Frame == f.Frame)).ToList();
+        var ellipticity = registered.Select(r => r?.Ellipticity is { Length: 2 } e ? e : null).ToList();
+        var measured = ellipticity.Where(e => e is not null).ToList();
+        var (m1, m2) = measured.Count > 0 ? (RobustStats.Median(measured.Select(e => e![0]).ToList()), RobustStats.Median(measured.Select(e => e![1]).ToList())) : (0.0, 0.0);
+        // Each frame's distance from the session's typical ellipticity (the optics' own shape is common to all).
+        var elongation = ellipticity.Select(e => e is null ? double.NaN : Math.Sqrt((e[0] - m1) * (e[0] - m1) + (e[1] - m2) * (e[1] - m2))).ToList();
+        var finiteElongation = elongation.Where(double.IsFinite).ToList();
+        var elongationSpread = finiteElongation.Count >= 3 ? 1.4826 * RobustStats.Median(finiteElongation) : double.NaN;
+        var rms = registered.Select(r => r is { RmsPx: > 0 } ? r.RmsPx!.Value : double.NaN).ToList();
+        var sessionRms = Median(rms);
+        var problems = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            problems[i] = FrameShape.Problem(elongation[i], elongationSpread, rms[i], sessionRms);
+            if (problems[i] is not { } problem) continue;
+            for (var c = 0; c < nc; c++)
+            {
+                weight[i][c] *= FrameShape.Penalty;
+                quality[i][c] = Math.Log(Math.Max(weight[i][c], 1e-12));
+            }
+            context.Warn("frame_downweighted", $"{channels.Frames[i].Frame}: {problem}; weighted ×{FrameShape.Penalty:0.###}", channels.Frames[i].Frame);
+        }
+
         context.WriteJson(ReportJson, new GlobalMetricsReport
         {
             Channels = channels.Channels,
@@ -138,9 +162,13 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
                 Transparency = transparency[i],
                 Quality = quality[i],
                 Weight = weight[i],
+                Problem = problems[i],
             }).ToList(),
         });
     }
+
+    private static double Median(IEnumerable<double> values) =>
+        values.Where(double.IsFinite).ToList() is { Count: > 0 } finite ? RobustStats.Median(finite) : double.NaN;
 
     private static double Variance(double[] x)
     {

@@ -25,7 +25,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
     /// <inheritdoc />
-    public int AlgoVersion => 7;
+    public int AlgoVersion => 8;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -43,7 +43,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     public bool ReadsCalibrationFrames => true;
 
     private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null, bool ImageAligned = false,
-        double[]? NoiseAdu = null, string? Drizzled = null);
+        double[]? NoiseAdu = null, string? Drizzled = null, double[]? Ellipticity = null);
 
     private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise,
         int[]? Defects = null);
@@ -253,6 +253,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 ImageAligned = results[i]!.Status == "ok" ? results[i]!.ImageAligned : null,
                 NoiseAdu = results[i]!.NoiseAdu,
                 Drizzled = results[i]!.Drizzled,
+                Ellipticity = results[i]!.Ellipticity,
             }).ToList(),
         };
         context.WriteJson(ReportJson, report);
@@ -387,6 +388,10 @@ public sealed class RegistrationPhase : IPipelinePhase
         }
 
         var (pixels, planes) = Warp(raw, pattern, debayer, transform, interpolation, holes);
+        // Star shapes where the reference's stars now are (the green plane of colour cubes; CFA mosaics are not measured).
+        var ellipticity = pattern is not null && planes != 3 ? null
+            : Metrics.FrameShape.Ellipticity(pixels.AsSpan((planes == 3 ? 1 : 0) * raw.Width * raw.Height, raw.Width * raw.Height), raw.Width, raw.Height,
+                reference.FullResolution);
         header.Set("TC-REF", referenceName, "reference frame of the registration");
         header.Set("TC-REGA", transform.A, "reference->frame matrix a");
         header.Set("TC-REGB", transform.B, "reference->frame matrix b");
@@ -435,7 +440,8 @@ public sealed class RegistrationPhase : IPipelinePhase
             artifacts = new[] { record };
         }
         return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
-            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, RawNoise(raw, pattern), drizzled);
+            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, RawNoise(raw, pattern), drizzled,
+            ellipticity?.Select(e => Math.Round(e, 4)).ToArray());
     }
 
     // Whether frames are drizzled as they are registered, and why (null reason: drizzle is off and nobody asked).

@@ -53,6 +53,8 @@ public sealed record RegisteredFrame
     public double[]? NoiseAdu { get; init; }
     /// <summary>The drizzled frame (run-relative), one value plane per channel, its coverage beside it (<c>.coverage.fit</c>); null when not drizzled.</summary>
     public string? Drizzled { get; init; }
+    /// <summary>Mean star ellipticity (e1, e2) of the registered frame at the reference stars; null when not measured.</summary>
+    public double[]? Ellipticity { get; init; }
 }
 
 /// <summary>The grid frames are drizzled onto.</summary>
@@ -153,8 +155,10 @@ public sealed record FrameGlobalMetrics
     public double[]? Transparency { get; init; }
     /// <summary>Quality Q (method snr: the log of the weight).</summary>
     public required double[] Quality { get; init; }
-    /// <summary>Global weight: s/σ² (method snr, median 1) or exp(k · clip(Q)).</summary>
+    /// <summary>Global weight: s/σ² (method snr, median 1) or exp(k · clip(Q)), times the penalty of a <see cref="Problem"/>.</summary>
     public required double[] Weight { get; init; }
+    /// <summary>Why the frame weighs next to nothing (streaked stars, a doubtful registration); null when it does not.</summary>
+    public string? Problem { get; init; }
 }
 
 /// <summary>artifacts/tile_grid.json.</summary>

@@ -19,7 +19,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     /// <inheritdoc />
     public PhaseId Id => PhaseId.SyntheticFrames;
     /// <inheritdoc />
-    public int AlgoVersion => 5;
+    public int AlgoVersion => 6;
     /// <inheritdoc />
     public IReadOnlyList<ConfigKey> ConfigKeys { get; } = new ConfigKey[]
     {
@@ -73,7 +73,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
                     ? new TileWeights(field, members.Select(i => local.Weight[i][c]).ToList())
                     : new ConstantWeights(members.Select(i => global.Frames[i].Weight[c]).ToList());
                 var rejection = clip is null ? new Rejection()
-                    : new Rejection { BoundsPath = context.Paths.Resolve(TileReconstructionPhase.BoundsPath(channels.Channels[c])), MinFraction = clip.MinFraction };
+                    : new Rejection { BoundsPath = context.Paths.Resolve(TileReconstructionPhase.BoundsPath(channels.Channels[c])) };
                 var result = BandStacker.Stack(width, height, sources, weights, rejection, classic: false, recordBounds: false,
                     budget, context.ParallelOptions);
                 result.Image.CopyTo(cube, c * width * height);
