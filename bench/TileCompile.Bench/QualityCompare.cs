@@ -110,7 +110,7 @@ static class QualityCompare
 /// <summary>Markdown rows of the quality table.</summary>
 static class QualityTable
 {
-    public const string Header = "| stack | FWHM px (stars) | aperture SNR (stars) | stars at 5σ | darkest ring σ | hot / cold residue | pixel noise | star colour vs truth: typical / median error | hot-pixel tracks: > 8σ / mean > 3σ of measured (highest σ) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|";
+    public const string Header = "| stack | FWHM px (stars) | HFD px | aperture SNR (stars) | stars at 5σ | darkest ring σ | hot / cold residue | pixel noise | star colour vs truth: typical / median error | hot-pixel tracks: > 8σ / mean > 3σ of measured (highest σ) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     public static string Row(MeasuredStack m)
     {
@@ -122,6 +122,6 @@ static class QualityTable
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.Above8Sigma} / {t.Above3SigmaMean} of {t.Tracks} ({t.MaxSigma:0.0})")
             : "–";
         return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"| {m.Label} | {f.FwhmPx:0.00} ({f.FwhmStars}) | {f.ApertureSnr:0.0} ({f.SnrStars}) | {f.StarsAt5Sigma} | {f.DarkestRingSigma:0.0} | {f.HotResidue} / {f.ColdResidue} | {f.PixelNoise:G3} | {colour} | {tracks} |");
+            $"| {m.Label} | {f.FwhmPx:0.00} ({f.FwhmStars}) | {f.HfdPx:0.00} | {f.ApertureSnr:0.0} ({f.SnrStars}) | {f.StarsAt5Sigma} | {f.DarkestRingSigma:0.0} | {f.HotResidue} / {f.ColdResidue} | {f.PixelNoise:G3} | {colour} | {tracks} |");
     }
 }

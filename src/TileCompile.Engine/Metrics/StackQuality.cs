@@ -14,8 +14,9 @@ namespace TileCompile.Engine.Metrics;
 /// <param name="DarkestRingSigma">The darkest pixel 2.5–9 px from the brightest stars, in pixel-noise sigmas below the local sky.</param>
 /// <param name="HotResidue">Pixels (or 1-px wide tracks) standing more than 8σ above their neighbourhood, away from detected stars, summed over the planes.</param>
 /// <param name="ColdResidue">The same below.</param>
+/// <param name="HfdPx">Median half-flux diameter of the same stars as the FWHM: twice their flux-weighted mean radius within 10 px.</param>
 public sealed record QualityFigures(double FwhmPx, int FwhmStars, double ApertureSnr, int SnrStars, double ApertureNoise, double PixelNoise,
-    int StarsAt5Sigma, double DarkestRingSigma, int HotResidue, int ColdResidue);
+    int StarsAt5Sigma, double DarkestRingSigma, int HotResidue, int ColdResidue, double HfdPx = double.NaN);
 
 /// <summary>A stacked image prepared for measurement: its luminance, sky noise and detected stars.</summary>
 public sealed class StackField
@@ -94,10 +95,10 @@ public static class StackQuality
     {
         // The figures are independent of each other: measured side by side.
         (double Fwhm, int Count) fwhmFit = default;
-        double apertureNoise = 0, ring = 0;
+        double apertureNoise = 0, ring = 0, hfd = 0;
         (int Hot, int Cold) residue = default;
         Parallel.Invoke(() => fwhmFit = MedianFwhm(field), () => apertureNoise = EmptyApertureScatter(field),
-            () => residue = Residue(field), () => ring = DarkestRing(field));
+            () => residue = Residue(field), () => ring = DarkestRing(field), () => hfd = MedianHfd(field));
         var (fwhm, fwhmCount) = fwhmFit;
         var (hot, cold) = residue;
         var snr = new List<double>();
@@ -107,7 +108,7 @@ public static class StackQuality
             if (double.IsFinite(flux)) snr.Add(flux / apertureNoise);
         }
         return new QualityFigures(fwhm, fwhmCount, snr.Count > 0 ? RobustStats.Median(snr) : double.NaN, snr.Count, apertureNoise, field.PixelNoise,
-            field.Stars.Count, ring, hot, cold);
+            field.Stars.Count, ring, hot, cold, hfd);
     }
 
     /// <summary>
@@ -170,6 +171,42 @@ public static class StackQuality
             return medians[lo] + (r - lo) * (medians[hi] - medians[lo]);
         }
         return (Percentile(0.99) - Percentile(0.01)) / RobustStats.Median(medians);
+    }
+
+    /// <summary>
+    /// Median half-flux diameter of isolated, unsaturated stars of at least 20σ peak (the FWHM's stars): twice the
+    /// flux-weighted mean distance from the centroid within 10 px, above the sky annulus. NaN without such stars.
+    /// </summary>
+    public static double MedianHfd(StackField field, int max = 400)
+    {
+        var image = field.Luminance;
+        var values = new List<double>();
+        foreach (var s in Isolated(field))
+        {
+            if (values.Count >= max) break;
+            if (s.Peak < 20 * field.PixelNoise || IsSaturated(image, s.X, s.Y)) continue;
+            var (x0, y0) = (s.X, s.Y);
+            if (StarDetector.Measure(image, Sky(image, x0, y0), x0, y0) is { } m && Math.Abs(m.X - x0) < 2 && Math.Abs(m.Y - y0) < 2) (x0, y0) = (m.X, m.Y);
+            var sky = Sky(image, x0, y0);
+            if (!double.IsFinite(sky)) continue;
+            const int r = 10;
+            var (cx, cy) = ((int)Math.Round(x0), (int)Math.Round(y0));
+            if (cx < r || cy < r || cx >= image.Width - r || cy >= image.Height - r) continue;
+            double flux = 0, moment = 0;
+            var complete = true;
+            for (var y = cy - r; y <= cy + r && complete; y++)
+            for (var x = cx - r; x <= cx + r; x++)
+            {
+                var d = Math.Sqrt((x - x0) * (x - x0) + (y - y0) * (y - y0));
+                if (d > r) continue;
+                var v = image[x, y];
+                if (!float.IsFinite(v)) { complete = false; break; }
+                flux += v - sky;
+                moment += (v - sky) * d;
+            }
+            if (complete && flux > 0) values.Add(2 * moment / flux);
+        }
+        return values.Count > 0 ? RobustStats.Median(values) : double.NaN;
     }
 
     /// <summary>Flux in the aperture above the median of a sky annulus (9–14 px); NaN near edges or missing data.</summary>

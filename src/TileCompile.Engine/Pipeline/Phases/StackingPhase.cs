@@ -217,6 +217,8 @@ public sealed class StackingPhase : IPipelinePhase
             fwhm_classic_px = c.FwhmPx,
             fwhm_stars = q.FwhmStars,
             fwhm_improvement_percent = fwhmImprovement,
+            hfd_result_px = q.HfdPx,
+            hfd_classic_px = c.HfdPx,
             aperture_snr_result = q.ApertureSnr,
             aperture_snr_classic = c.ApertureSnr,
             aperture_snr_ratio = snrRatio,
@@ -302,7 +304,8 @@ public sealed class StackingPhase : IPipelinePhase
         public static string KeyOf(OutputImage output, float[] luminance)
         {
             using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{EngineInfo.Version}|{output.Width}x{output.Height}x{output.Planes}|"));
+            // The memo's own format is part of the key: a memo without a figure measured now is measured again.
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{EngineInfo.Version}|memo 2|{output.Width}x{output.Height}x{output.Planes}|"));
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.Data.AsSpan()));
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(luminance.AsSpan()));
             return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
