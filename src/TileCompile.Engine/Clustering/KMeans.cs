@@ -12,7 +12,7 @@ public static class KMeans
         var n = vectors.Count;
         k = Math.Clamp(k, 1, Math.Max(1, n));
         var dim = vectors[0].Length;
-        var rng = new Samples.SampleRandom((ulong)seed, 7);
+        var rng = new Numerics.SeededRandom((ulong)seed, 7);
         var centroids = new List<double[]> { (double[])vectors[rng.NextInt(n)].Clone() };
         var distances = new double[n];
         while (centroids.Count < k)

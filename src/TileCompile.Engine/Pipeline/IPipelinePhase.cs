@@ -40,29 +40,3 @@ public interface IPipelinePhase
     /// </summary>
     bool ReadsArtifact(PhaseId upstream, string path) => true;
 }
-
-/// <summary>A phase that has no implementation yet: it fails the run with a clear error instead of pretending.</summary>
-public sealed class NotImplementedPhase : IPipelinePhase
-{
-    /// <summary>Creates the placeholder for <paramref name="id"/>.</summary>
-    public NotImplementedPhase(PhaseId id, params PhaseId[] reads)
-    {
-        Id = id;
-        Reads = reads;
-    }
-
-    /// <inheritdoc />
-    public PhaseId Id { get; }
-    /// <inheritdoc />
-    public int AlgoVersion => 0;
-    /// <inheritdoc />
-    public IReadOnlyList<ConfigKey> ConfigKeys => Array.Empty<ConfigKey>();
-    /// <inheritdoc />
-    public IReadOnlyList<PhaseId> Reads { get; }
-    /// <inheritdoc />
-    public bool ReadsInputFrames => false;
-
-    /// <inheritdoc />
-    public void Run(PhaseContext context) =>
-        throw new NotImplementedException($"phase {(int)Id} {PhaseNames.Of(Id)} is not implemented in engine {EngineInfo.Version}");
-}

@@ -1,5 +1,4 @@
 using TileCompile.Engine.Imaging;
-using TileCompile.Engine.Pipeline.Phases;
 
 namespace TileCompile.Engine.Reconstruction;
 
@@ -11,7 +10,7 @@ namespace TileCompile.Engine.Reconstruction;
 public static class SeamDiagnostics
 {
     /// <summary>Median |Δ| across boundaries, elsewhere, and their ratio.</summary>
-    public static (double Boundary, double Interior, double Ratio) Measure(ImagePlane image, TileGridReport grid)
+    public static (double Boundary, double Interior, double Ratio) Measure(ImagePlane image, TileGrid grid)
     {
         var boundaryX = new HashSet<int>();
         foreach (var x in grid.Xs)

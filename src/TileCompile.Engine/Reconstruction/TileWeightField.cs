@@ -1,5 +1,4 @@
 using System.Numerics;
-using TileCompile.Engine.Pipeline.Phases;
 
 namespace TileCompile.Engine.Reconstruction;
 
@@ -11,13 +10,13 @@ namespace TileCompile.Engine.Reconstruction;
 /// </summary>
 public sealed class TileWeightField
 {
-    private readonly TileGridReport _grid;
+    private readonly TileGrid _grid;
     private readonly float[] _hann;
     private readonly float[] _windowSumX;
     private readonly float[] _windowSumY;
 
     /// <summary>Creates the field for a tile grid.</summary>
-    public TileWeightField(TileGridReport grid)
+    public TileWeightField(TileGrid grid)
     {
         _grid = grid;
         var t = grid.TileSize;

@@ -60,7 +60,7 @@ public sealed class LockLostException : Exception
 public sealed class RunLock : IDisposable
 {
     /// <summary>Heartbeat period.</summary>
-    public static TimeSpan HeartbeatPeriod { get; internal set; } = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(10);
     /// <summary>A lock from another host without heartbeat for this long is stale.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
@@ -72,13 +72,13 @@ public sealed class RunLock : IDisposable
     private LockHolder _holder;
     private bool _released;
 
-    private RunLock(string path, FileStream stream, LockHolder holder, LockHolder? takenOverFrom)
+    private RunLock(string path, FileStream stream, LockHolder holder, LockHolder? takenOverFrom, TimeSpan heartbeat)
     {
         _path = path;
         _stream = stream;
         _holder = holder;
         TakenOverFrom = takenOverFrom;
-        _heartbeat = new Timer(_ => Beat(), null, HeartbeatPeriod, HeartbeatPeriod);
+        _heartbeat = new Timer(_ => Beat(), null, heartbeat, heartbeat);
     }
 
     /// <summary>Our holding.</summary>
@@ -88,7 +88,10 @@ public sealed class RunLock : IDisposable
     public LockHolder? TakenOverFrom { get; }
 
     /// <summary>Takes the lock of the run at <paramref name="lockPath"/>; throws <see cref="RunBusyException"/> when a live process holds it.</summary>
-    public static RunLock Acquire(string lockPath, string command)
+    public static RunLock Acquire(string lockPath, string command) => Acquire(lockPath, command, HeartbeatPeriod);
+
+    /// <summary>As <see cref="Acquire(string, string)"/>, beating every <paramref name="heartbeat"/> (tests beat fast, without changing anyone else's lock).</summary>
+    internal static RunLock Acquire(string lockPath, string command, TimeSpan heartbeat)
     {
         LockHolder? takenOver = null;
         for (var attempt = 0; attempt < 20; attempt++)
@@ -98,7 +101,7 @@ public sealed class RunLock : IDisposable
             {
                 var stream = new FileStream(lockPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
                 Write(stream, holder);
-                return new RunLock(lockPath, stream, holder, takenOver);
+                return new RunLock(lockPath, stream, holder, takenOver, heartbeat);
             }
             catch (IOException) when (File.Exists(lockPath))
             {

@@ -46,7 +46,7 @@ public sealed class SampleSensorModel
     {
         var o = truth.Options;
         int w = o.Width, h = o.Height;
-        var rng = new SampleRandom((ulong)o.Seed, 7);
+        var rng = new Numerics.SeededRandom((ulong)o.Seed, 7);
         var columns = new double[w];
         for (var x = 0; x < w; x++) columns[x] = 2.5 * rng.NextGaussian();
         var bias = new float[w * h];
@@ -82,7 +82,7 @@ public sealed class SampleSensorModel
     /// A light as the sensor records it: <paramref name="photons"/> (the sky in ADU, before the optics) dimmed by the
     /// throughput, on the bias and the dark current, with shot and read noise.
     /// </summary>
-    internal ushort[] RecordLight(float[] photons, ref SampleRandom rng)
+    internal ushort[] RecordLight(float[] photons, ref Numerics.SeededRandom rng)
     {
         var t = _options.ExposureSeconds;
         var rn2 = _options.ReadNoise * _options.ReadNoise;
@@ -100,7 +100,7 @@ public sealed class SampleSensorModel
     public ushort[] RenderCalibration(string kind, int index)
     {
         var stream = kind switch { "bias" => 1UL, "dark" => 2UL, "flat" => 3UL, "darkflat" => 4UL, _ => throw new ArgumentException($"'{kind}' is not a calibration kind") };
-        var rng = new SampleRandom((ulong)_options.Seed, 500_000UL + stream * 10_000UL + (ulong)index);
+        var rng = new Numerics.SeededRandom((ulong)_options.Seed, 500_000UL + stream * 10_000UL + (ulong)index);
         var exposure = Exposure(kind);
         var rn2 = _options.ReadNoise * _options.ReadNoise;
         int w = _options.Width;

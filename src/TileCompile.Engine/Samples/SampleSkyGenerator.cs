@@ -49,7 +49,7 @@ public static class SampleSkyGenerator
     public static SampleTruth Plan(SampleSkyOptions o)
     {
         o.Validate();
-        var rng = new SampleRandom((ulong)o.Seed, 1);
+        var rng = new Numerics.SeededRandom((ulong)o.Seed, 1);
         double cx = (o.Width - 1) / 2.0, cy = (o.Height - 1) / 2.0;
 
         // Sky area: the frame plus everything drift, dither and rotation can bring into view.
@@ -169,7 +169,7 @@ public static class SampleSkyGenerator
     // A stream of its own, so adding nebulosity leaves every other random draw of the session unchanged.
     private static TruthNebula PlanNebula(SampleSkyOptions o, double cx, double cy)
     {
-        var rng = new SampleRandom((ulong)o.Seed, 7);
+        var rng = new Numerics.SeededRandom((ulong)o.Seed, 7);
         var size = Math.Min(o.Width, o.Height);
         var clouds = new double[6][];
         for (var i = 0; i < clouds.Length; i++)
@@ -215,7 +215,7 @@ public static class SampleSkyGenerator
         foreach (var star in truth.Stars) AddStar(image, w, h, frame, star, cfa);
         if (frame.Trail is { } trail) AddTrail(image, w, h, trail, 1200 * frame.Transparency);
 
-        var rng = new SampleRandom((ulong)o.Seed, 1000UL + (ulong)index);
+        var rng = new Numerics.SeededRandom((ulong)o.Seed, 1000UL + (ulong)index);
         ushort[] output;
         if (sensor is not null)
         {

@@ -25,18 +25,10 @@ public class LockTests
     public void FencingNeverMistakesOurOwnHeartbeatForATakeover()
     {
         using var dir = new TempDirectory();
-        var period = RunLock.HeartbeatPeriod;
-        RunLock.HeartbeatPeriod = TimeSpan.FromMilliseconds(1);
-        try
-        {
-            using var held = RunLock.Acquire(dir.File("run.lock"), "run");
-            var until = DateTime.UtcNow.AddSeconds(2);
-            while (DateTime.UtcNow < until) held.EnsureHeld();
-        }
-        finally
-        {
-            RunLock.HeartbeatPeriod = period;
-        }
+        // This lock beats every millisecond; every other lock keeps the normal period.
+        using var held = RunLock.Acquire(dir.File("run.lock"), "run", TimeSpan.FromMilliseconds(1));
+        var until = DateTime.UtcNow.AddSeconds(2);
+        while (DateTime.UtcNow < until) held.EnsureHeld();
     }
 
     [Fact]

@@ -180,6 +180,9 @@ public sealed record TileGridReport
     public required int[] Xs { get; init; }
     /// <summary>Tile top edges (rows of the grid).</summary>
     public required int[] Ys { get; init; }
+
+    /// <summary>The grid as the reconstruction uses it.</summary>
+    public Reconstruction.TileGrid Grid() => new(TileSize, Width, Height, Xs, Ys);
 }
 
 /// <summary>work/weights.bin (see <see cref="LocalWeightsFile"/>): local metrics and effective weights.</summary>

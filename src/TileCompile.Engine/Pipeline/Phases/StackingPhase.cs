@@ -68,7 +68,7 @@ public sealed class StackingPhase : IPipelinePhase
         {
             var synthetic = context.ReadJson<SyntheticReport>(SyntheticFramesPhase.ReportJson);
             var weights = ClusterWeights(context, synthetic);
-            var field = new TileWeightField(grid);
+            var field = new TileWeightField(grid.Grid());
             var clip = TileReconstructionPhase.ClipOptions(context.Config);
             var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
             for (var c = 0; c < channels.Channels.Count; c++)
@@ -188,7 +188,7 @@ public sealed class StackingPhase : IPipelinePhase
             () =>
             {
                 noise = ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
-                seams = SeamDiagnostics.Measure(plane, grid);
+                seams = SeamDiagnostics.Measure(plane, grid.Grid());
             },
             () => classicMeasures ??= ClassicMeasures.Measure(key, reference, mean, grid));
         if (memo is null) q = StackQuality.Measure(ours, classicMeasures!.PhotometryStars);
@@ -317,7 +317,7 @@ public sealed class StackingPhase : IPipelinePhase
             var stars = StackQuality.PhotometryStars(field);
             var figures = StackQuality.Measure(field, stars);
             return new ClassicMeasures(key, figures, stars.Select(p => new[] { p.X, p.Y }).ToList(),
-                ImageMetrics.Noise(luminance, 0, 0, luminance.Width, luminance.Height), SeamDiagnostics.Measure(luminance, grid).Ratio);
+                ImageMetrics.Noise(luminance, 0, 0, luminance.Width, luminance.Height), SeamDiagnostics.Measure(luminance, grid.Grid()).Ratio);
         }
 
         // A memo that is missing, unreadable or of another shape is no memo: the figures are measured again.

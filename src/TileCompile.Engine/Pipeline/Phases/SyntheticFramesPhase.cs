@@ -58,7 +58,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
         var clip = TileReconstructionPhase.ClipOptions(context.Config);
         var clamp = context.Config.Get(Config.ConfigKeys.GlobalMetrics.Clamp);
         var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
-        var field = new TileWeightField(grid);
+        var field = new TileWeightField(grid.Grid());
         var list = new List<SyntheticFrame>();
         for (var k = 0; k < clusters.Count; k++)
         {

@@ -54,7 +54,7 @@ public sealed class TileReconstructionPhase : IPipelinePhase
         var grid = channels.StackGrid(context.ReadJson<TileGridReport>(TileGridPhase.ReportJson));
         var (width, height) = channels.StackSize();
         var weights = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
-        var field = new TileWeightField(grid);
+        var field = new TileWeightField(grid.Grid());
         var clip = ClipOptions(context.Config);
         var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
         var perChannel = new List<object>();
@@ -79,7 +79,7 @@ public sealed class TileReconstructionPhase : IPipelinePhase
             // Synthetic frames reject by this decision, taken over all frames: clipping again inside a
             // cluster of a few frames would mistake the sharp frames' star cores for outliers.
             context.WriteArtifact(BoundsPath(name), s => FitsWriter.WriteFloat32(s, result.Bounds!, width, height, 2, header));
-            var seams = SeamDiagnostics.Measure(new ImagePlane(width, height, result.Image), grid);
+            var seams = SeamDiagnostics.Measure(new ImagePlane(width, height, result.Image), grid.Grid());
             if (coverage is not null)
             {
                 result.Coverage!.CopyTo(coverage, c * width * height);

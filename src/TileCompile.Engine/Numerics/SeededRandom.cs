@@ -1,16 +1,16 @@
-namespace TileCompile.Engine.Samples;
+namespace TileCompile.Engine.Numerics;
 
 /// <summary>
-/// A small, fast, seedable generator (xoshiro256**) with Gaussian draws. Our own so that sample
-/// data are identical on every platform and .NET version.
+/// A small, fast, seedable generator (xoshiro256**) with Gaussian draws. Our own so that sample data and
+/// clustering are identical on every platform and .NET version.
 /// </summary>
-internal struct SampleRandom
+internal struct SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
     private double _spare;
     private bool _hasSpare;
 
-    public SampleRandom(ulong seed, ulong stream = 0)
+    public SeededRandom(ulong seed, ulong stream = 0)
     {
         var x = seed ^ (stream * 0x9E3779B97F4A7C15UL);
         _s0 = SplitMix(ref x);
