@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using TileCompile.Engine;
 using TileCompile.Engine.Config;
+using TileCompile.Engine.FrontEnd;
 using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.Samples;
 
@@ -188,20 +189,11 @@ public static class Cli
         }
     }
 
-    private static bool IsUserError(Exception e) =>
-        e is IOException or UnauthorizedAccessException or ArgumentException or ConfigValidationException or Engine.Fits.FitsFormatException or TileRunException;
+    private static bool IsUserError(Exception e) => FrontEndErrors.Identify(e) is not null;
 
     private static int Report(bool json, Exception e)
     {
-        var id = e switch
-        {
-            TileRunException t => t.ErrorId,
-            DirectoryNotFoundException => "DirectoryNotFound",
-            ConfigValidationException => "ConfigInvalid",
-            Engine.Fits.FitsFormatException => "FitsFormat",
-            ArgumentException => "InvalidArgument",
-            _ => "IOError",
-        };
+        var id = FrontEndErrors.Identify(e)?.Id ?? FrontEndErrors.IOError;
         if (json) Console.WriteLine(JsonSerializer.Serialize(new { error = new { id, message = e.Message } }, Json));
         else Console.Error.WriteLine($"error: {e.Message}");
         return 1;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.FrontEnd;
 using TileCompile.Engine.Runs;
 
 namespace TileCompile.Cli;
@@ -114,8 +115,7 @@ internal static class RunCommands
         command.SetAction(parse => Cli.Guard(parse.GetValue(json), () =>
         {
             var dir = Path.GetFullPath(parse.GetValue(run)!);
-            if (!File.Exists(Path.Combine(dir, "run.json")))
-                throw new TileRunException(RunErrorIds.RunNotFound, $"'{dir}' is not a run directory (no run.json).");
+            FrontEndErrors.RequireRunDirectory(dir);
             var s = RunStatusReader.Read(dir);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(WithResumeCommand(s), Cli.Json));
             else PrintStatus(s);
@@ -225,8 +225,7 @@ internal static class RunCommands
         {
             var dir = Path.GetFullPath(parse.GetValue(run)!);
             var paths = new RunPaths(dir);
-            if (!File.Exists(paths.RunJson))
-                throw new TileRunException(RunErrorIds.RunNotFound, $"'{dir}' is not a run directory (no run.json).");
+            FrontEndErrors.RequireRunDirectory(dir);
             var printer = new EventPrinter(parse.GetValue(json), verbose: true);
             if (!parse.GetValue(follow))
             {
@@ -255,7 +254,7 @@ internal static class RunCommands
                 {
                     phase = (int)p.Phase,
                     phase_name = p.PhaseName,
-                    action = p.Action switch { PhaseAction.Skip => "skip", PhaseAction.Run => "run", _ => "run_unless_unchanged" },
+                    action = PlanVocabulary.Action(p.Action),
                     reason = p.Reason,
                     detail = p.Detail,
                     last_duration_s = p.LastDurationSeconds,
@@ -266,7 +265,7 @@ internal static class RunCommands
         Console.WriteLine($"Plan for {plan.RunId} ({plan.Mode}, currently {plan.PreviousStatus}); nothing is changed:");
         foreach (var p in plan.Phases)
         {
-            var action = p.Action switch { PhaseAction.Skip => "skip", PhaseAction.Run => "run", _ => "run unless unchanged" };
+            var action = PlanVocabulary.Action(p.Action);
             var detail = p.Detail is null ? "" : $" ({p.Detail})";
             Console.WriteLine($"  {(int)p.Phase,2} {p.PhaseName,-20} {action,-21} {p.Reason}{detail}");
         }

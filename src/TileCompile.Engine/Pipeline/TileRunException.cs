@@ -29,6 +29,8 @@ public static class RunErrorIds
     public const string RunExists = "RunExists";
     /// <summary>A phase failed.</summary>
     public const string PhaseFailed = "PhaseFailed";
+    /// <summary>A stop was asked of a run that is not running.</summary>
+    public const string RunNotRunning = "RunNotRunning";
 }
 
 /// <summary>A run-level error with a stable id; nothing on disk was changed by the failed call unless a phase failed.</summary>

@@ -10,7 +10,7 @@ public static class RunMaintenance
     {
         var paths = new RunPaths(runDir);
         if (!RunLock.IsHeldByLiveProcess(paths.Lock))
-            throw new TileRunException("RunNotRunning", $"run {paths.RunId} is not running; there is nothing to stop.");
+            throw new TileRunException(RunErrorIds.RunNotRunning, $"run {paths.RunId} is not running; there is nothing to stop.");
         File.WriteAllText(paths.CancelRequest, DateTime.UtcNow.ToString("O"));
     }
 

@@ -81,8 +81,7 @@ public sealed class GetTileRunEvent : RunCmdletBase
         try
         {
             var events = Follow ? RunBridge.Follow(dir, StopToken) : RunBridge.Translate(() => RunBridge.Events(dir));
-            if (Follow && !RunBridge.IsRunDirectory(dir))
-                throw new TileOperationException("RunNotFound", ErrorCategory.ObjectNotFound, $"'{dir}' is not a run directory (no run.json).");
+            if (Follow) RunBridge.RequireRun(dir);
             foreach (var e in events)
             {
                 if (Type is { Length: > 0 } && !Type.Contains(e.Type)) continue;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using TileCompile.Engine.Config;
-using TileCompile.Engine.Fits;
+using TileCompile.Engine.FrontEnd;
 using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.Runs;
 
@@ -17,43 +17,34 @@ internal static class RunBridge
         {
             return action();
         }
-        catch (TileRunException e)
+        catch (Exception e) when (FrontEndErrors.Identify(e) is { } error)
         {
-            var message = e.ErrorId == RunErrorIds.AlreadyCompleted
+            var message = error.Id == RunErrorIds.AlreadyCompleted
                 ? e.Message + " (Resume-TileRun -FromPhase N, or -Force)"
                 : e.Message;
-            throw new TileOperationException(e.ErrorId, Category(e.ErrorId), message, e);
-        }
-        catch (ConfigValidationException e)
-        {
-            throw new TileOperationException(RunErrorIds.ConfigInvalid, ErrorCategory.InvalidData, e.Message, e);
-        }
-        catch (FitsFormatException e)
-        {
-            throw new TileOperationException("FitsFormat", ErrorCategory.InvalidData, e.Message, e);
-        }
-        catch (IOException e)
-        {
-            throw new TileOperationException("IOError", ErrorCategory.WriteError, e.Message, e);
+            throw new TileOperationException(error.Id, Category(error.Kind), message, e);
         }
     }
 
-    private static ErrorCategory Category(string id) => id switch
+    private static ErrorCategory Category(ErrorKind kind) => kind switch
     {
-        RunErrorIds.RunNotFound or RunErrorIds.InputNotFound => ErrorCategory.ObjectNotFound,
-        RunErrorIds.ConfigMissing => ErrorCategory.ObjectNotFound,
-        RunErrorIds.ConfigInvalid => ErrorCategory.InvalidData,
-        RunErrorIds.ArtifactsMissing => ErrorCategory.InvalidData,
-        RunErrorIds.InvalidPhase => ErrorCategory.InvalidArgument,
-        RunErrorIds.RunBusy => ErrorCategory.ResourceBusy,
-        RunErrorIds.AlreadyCompleted => ErrorCategory.InvalidOperation,
-        RunErrorIds.InputChanged => ErrorCategory.InvalidData,
-        RunErrorIds.RunExists => ErrorCategory.ResourceExists,
-        "RunNotRunning" => ErrorCategory.InvalidOperation,
-        RunErrorIds.RetryLimit => ErrorCategory.LimitsExceeded,
-        RunErrorIds.MemoryLimit => ErrorCategory.LimitsExceeded,
+        ErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        ErrorKind.InvalidData => ErrorCategory.InvalidData,
+        ErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
+        ErrorKind.Busy => ErrorCategory.ResourceBusy,
+        ErrorKind.Exists => ErrorCategory.ResourceExists,
+        ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+        ErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        ErrorKind.IOError => ErrorCategory.WriteError,
         _ => ErrorCategory.NotSpecified,
     };
+
+    /// <summary>Throws the RunNotFound error the cmdlets report when <paramref name="runDir"/> holds no run.</summary>
+    public static void RequireRun(string runDir) => Translate(() =>
+    {
+        FrontEndErrors.RequireRunDirectory(runDir);
+        return 0;
+    });
 
     public static string DefaultRunsRoot(string currentDirectory) => RunCatalog.DefaultRoot(currentDirectory);
 
@@ -81,8 +72,7 @@ internal static class RunBridge
 
     public static TileRun Get(string runDir)
     {
-        if (!IsRunDirectory(runDir))
-            throw new TileOperationException(RunErrorIds.RunNotFound, ErrorCategory.ObjectNotFound, $"'{runDir}' is not a run directory (no run.json).");
+        RequireRun(runDir);
         var snapshot = RunStatusReader.Read(runDir);
         var quick = RunCatalog.Quick(runDir);
         return ToTileRun(snapshot with { SizeBytes = RunMaintenance.SizeOnDisk(runDir), FramesUsed = quick?.FramesUsed, FramesExcluded = quick?.FramesExcluded });
@@ -155,8 +145,7 @@ internal static class RunBridge
     public static List<TileRunEvent> Events(string runDir)
     {
         var paths = new RunPaths(runDir);
-        if (!File.Exists(paths.RunJson))
-            throw new TileOperationException(RunErrorIds.RunNotFound, ErrorCategory.ObjectNotFound, $"'{runDir}' is not a run directory (no run.json).");
+        RequireRun(runDir);
         return EventLogReader.ReadAll(paths.Events).Select(e => ToEvent(e, paths.Root)).ToList();
     }
 
@@ -306,7 +295,7 @@ internal static class RunBridge
             RunId = plan.RunId,
             Path = plan.RunDir,
             Phase = (TilePhase)(int)d.Phase,
-            Action = d.Action switch { PhaseAction.Skip => "skip", PhaseAction.Run => "run", _ => "run unless unchanged" },
+            Action = PlanVocabulary.Action(d.Action),
             Reason = d.Reason,
             Detail = d.Detail,
         }).ToList();

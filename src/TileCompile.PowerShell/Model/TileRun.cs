@@ -135,7 +135,7 @@ public sealed class TileResumePlanStep
     public string Path { get; init; } = "";
     /// <summary>The phase.</summary>
     public TilePhase Phase { get; init; }
-    /// <summary>skip, run, or run unless unchanged.</summary>
+    /// <summary>skip, run, or run_unless_unchanged (the words of the CLI's plan too).</summary>
     public string Action { get; init; } = "";
     /// <summary>Why.</summary>
     public string Reason { get; init; } = "";
