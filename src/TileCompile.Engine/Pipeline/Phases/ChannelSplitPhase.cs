@@ -42,23 +42,10 @@ public sealed class ChannelSplitPhase : IPipelinePhase
         var half = pattern is not null && !registration.Debayered;
         var width = half ? fullWidth / 2 : fullWidth;
         var height = half ? fullHeight / 2 : fullHeight;
-        var outputs = new string[frames.Count];
-        var done = 0;
-        Parallel.For(0, frames.Count, context.ParallelOptions, i =>
+        // Debayered frames are already channel cubes: the registered frames serve as they are.
+        var outputs = registration.Debayered ? frames.Select(f => f.Output!).ToArray() : PerFrameDriver.RunWithArtifacts(context, frames.Select(f => f.Frame).ToList(), i =>
         {
-            if (registration.Debayered)
-            {
-                outputs[i] = frames[i].Output!;
-                return;
-            }
             var relative = "work/channels/" + Path.GetFileNameWithoutExtension(frames[i].Frame) + ".fit";
-            outputs[i] = relative;
-            if (context.Frames.Completed(i) is { } kept)
-            {
-                foreach (var a in kept.Artifacts) context.AddExisting(a);
-                Interlocked.Increment(ref done);
-                return;
-            }
             using var image = FitsImage.Open(context.Paths.Resolve(frames[i].Output!));
             var plane = new ImagePlane(image.Width, image.Height, image.ReadPlane());
             var header = image.Header.Clone();
@@ -87,9 +74,7 @@ public sealed class ChannelSplitPhase : IPipelinePhase
                 }
             }
             var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, cube, width, height, channels.Count, header));
-            context.Frames.Record(i, new[] { record });
-            context.FrameProcessed(i, frames.Count, frames[i].Frame);
-            context.Progress(Interlocked.Increment(ref done), frames.Count);
+            return (relative, (IReadOnlyList<Runs.ArtifactRecord>)new[] { record });
         });
 
         var drizzle = registration.Drizzle is { } grid ? DitherCheck(context, registration, grid, pattern is not null, fullWidth, fullHeight) : null;

@@ -47,28 +47,25 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
         var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
         var n = channels.Frames.Count;
         var nc = channels.Channels.Count;
-        var noise = new double[n][];
-        var energy = new double[n][];
-        var fluxes = new double[n][][];
         var stars = registration.ReferenceStars.Take(TransparencyStars).Select(s => (s[0], s[1])).ToList();
         var rawNoise = channels.Frames.Select(f => registration.Frames.FirstOrDefault(r => r.Frame == f.Frame)?.NoiseAdu).ToList();
-        var done = 0;
-        Parallel.For(0, n, context.ParallelOptions, i =>
+        var measured = PerFrameDriver.Run(context, channels.Frames.Select(f => f.Frame).ToList(), i =>
         {
             using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[i].Path));
-            noise[i] = new double[nc];
-            energy[i] = new double[nc];
-            fluxes[i] = new double[nc][];
+            var m = new FrameMeasures(new double[nc], new double[nc], new double[nc][]);
             for (var c = 0; c < nc; c++)
             {
                 var plane = ImageMetrics.NormalizedPlane(cube, c, norm.Frames[i].Background[c]);
                 // The frame's own noise before warping, on the normalized scale; runs registered before it was recorded measure the warped plane.
-                noise[i][c] = rawNoise[i] is { } adu && adu.Length == nc ? adu[c] / norm.Frames[i].Background[c] : ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
-                fluxes[i][c] = SnrWeighting.StarFluxes(plane, BackgroundModel.Estimate(plane, 32), stars);
-                energy[i][c] = ImageMetrics.SignalGradientEnergy(ImageMetrics.GradientEnergy(plane, 0, 0, plane.Width, plane.Height, step: 2), noise[i][c]);
+                m.Noise[c] = rawNoise[i] is { } adu && adu.Length == nc ? adu[c] / norm.Frames[i].Background[c] : ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
+                m.Fluxes[c] = SnrWeighting.StarFluxes(plane, BackgroundModel.Estimate(plane, 32), stars);
+                m.Energy[c] = ImageMetrics.SignalGradientEnergy(ImageMetrics.GradientEnergy(plane, 0, 0, plane.Width, plane.Height, step: 2), m.Noise[c]);
             }
-            context.Progress(Interlocked.Increment(ref done), n);
+            return m;
         });
+        var noise = measured.Select(m => m.Noise).ToArray();
+        var energy = measured.Select(m => m.Energy).ToArray();
+        var fluxes = measured.Select(m => m.Fluxes).ToArray();
 
         var clamp = context.Config.Get(Keys.Clamp);
         var k = context.Config.Get(Keys.WeightExponentScale);
@@ -128,8 +125,8 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
         // Streaked frames and doubtful registrations weigh next to nothing, whatever their noise says.
         var registered = channels.Frames.Select(f => registration.Frames.FirstOrDefault(r => r.Frame == f.Frame)).ToList();
         var ellipticity = registered.Select(r => r?.Ellipticity is { Length: 2 } e ? e : null).ToList();
-        var measured = ellipticity.Where(e => e is not null).ToList();
-        var (m1, m2) = measured.Count > 0 ? (RobustStats.Median(measured.Select(e => e![0]).ToList()), RobustStats.Median(measured.Select(e => e![1]).ToList())) : (0.0, 0.0);
+        var shaped = ellipticity.Where(e => e is not null).ToList();
+        var (m1, m2) = shaped.Count > 0 ? (RobustStats.Median(shaped.Select(e => e![0]).ToList()), RobustStats.Median(shaped.Select(e => e![1]).ToList())) : (0.0, 0.0);
         // Each frame's distance from the session's typical ellipticity (the optics' own shape is common to all).
         var elongation = ellipticity.Select(e => e is null ? double.NaN : Math.Sqrt((e[0] - m1) * (e[0] - m1) + (e[1] - m2) * (e[1] - m2))).ToList();
         var finiteElongation = elongation.Where(double.IsFinite).ToList();
@@ -166,6 +163,9 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
             }).ToList(),
         });
     }
+
+    // One frame's measures: noise, gradient energy and the reference stars' fluxes, per channel.
+    private sealed record FrameMeasures(double[] Noise, double[] Energy, double[][] Fluxes);
 
     private static double Median(IEnumerable<double> values) =>
         values.Where(double.IsFinite).ToList() is { Count: > 0 } finite ? RobustStats.Median(finite) : double.NaN;

@@ -71,15 +71,13 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         var isStar = ownStars.Select(own => own || fieldDetermined).ToArray();
 
         // m1, m2, m3: FWHM, roundness, contrast for STAR tiles; E/σ, B, unused for STRUCTURE tiles.
-        var m1 = Cube(n, nc, nt);
-        var m2 = Cube(n, nc, nt);
-        var m3 = Cube(n, nc, nt);
-        var done = 0;
+
         var centres = tiles.Select(t => (X: t.X + grid.TileSize / 2.0, Y: t.Y + grid.TileSize / 2.0)).ToArray();
         var fieldStars = registration.ReferenceStars.Take(MaxFieldStars).ToList();
-        Parallel.For(0, n, context.ParallelOptions, f =>
+        var perFrame = PerFrameDriver.Run(context, channels.Frames.Select(fr => fr.Frame).ToList(), f =>
         {
             using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[f].Path));
+            var metrics = new TileMeasures(Plane(nc, nt), Plane(nc, nt), Plane(nc, nt));
             for (var c = 0; c < nc; c++)
             {
                 var plane = ImageMetrics.NormalizedPlane(cube, c, norm.Frames[f].Background[c]);
@@ -109,23 +107,26 @@ public sealed class LocalMetricsPhase : IPipelinePhase
                     {
                         var inTile = Enumerable.Range(0, measured.Count)
                             .Where(i => measured[i].X >= x0 && measured[i].X < x0 + grid.TileSize && measured[i].Y >= y0 && measured[i].Y < y0 + grid.TileSize).ToList();
-                        m1[f][c][t] = field.At(centres[t].X, centres[t].Y);
-                        m2[f][c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(i => measured[i].Roundness).ToList()) : field.Roundness;
+                        metrics.M1[c][t] = field.At(centres[t].X, centres[t].Y);
+                        metrics.M2[c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(i => measured[i].Roundness).ToList()) : field.Roundness;
                         // The few stars of one tile make a contrast that jumps with which of them were measured;
                         // the frame's median over all stars is steady (seeing across the field is in m1).
-                        m3[f][c][t] = fieldContrast;
+                        metrics.M3[c][t] = fieldContrast;
                     }
                     else
                     {
                         var e = ImageMetrics.GradientEnergy(plane, x0, y0, grid.TileSize, grid.TileSize, step: 2);
                         var s = ImageMetrics.Noise(plane, x0, y0, grid.TileSize, grid.TileSize);
-                        m1[f][c][t] = e / Math.Max(s, 1e-9);
-                        m2[f][c][t] = ImageMetrics.Median(plane, x0, y0, grid.TileSize, grid.TileSize);
+                        metrics.M1[c][t] = e / Math.Max(s, 1e-9);
+                        metrics.M2[c][t] = ImageMetrics.Median(plane, x0, y0, grid.TileSize, grid.TileSize);
                     }
                 }
             }
-            context.Progress(Interlocked.Increment(ref done), n);
+            return metrics;
         });
+        var m1 = perFrame.Select(p => p.M1).ToArray();
+        var m2 = perFrame.Select(p => p.M2).ToArray();
+        var m3 = perFrame.Select(p => p.M3).ToArray();
 
         var clamp = context.Config.Get(Keys.Clamp);
         var k = context.Config.Get(Keys.WeightExponentScale);
@@ -194,5 +195,10 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     }
 
     private static double[][][] Cube(int n, int nc, int nt) =>
-        Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, nc).Select(_ => new double[nt]).ToArray()).ToArray();
+        Enumerable.Range(0, n).Select(_ => Plane(nc, nt)).ToArray();
+
+    private static double[][] Plane(int nc, int nt) => Enumerable.Range(0, nc).Select(_ => new double[nt]).ToArray();
+
+    // One frame's tile metrics per channel: FWHM, roundness and contrast of STAR tiles; E/σ and B of STRUCTURE tiles.
+    private sealed record TileMeasures(double[][] M1, double[][] M2, double[][] M3);
 }

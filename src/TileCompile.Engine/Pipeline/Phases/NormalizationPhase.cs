@@ -30,20 +30,18 @@ public sealed class NormalizationPhase : IPipelinePhase
     public void Run(PhaseContext context)
     {
         var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
-        var backgrounds = new double[channels.Frames.Count][];
-        var done = 0;
-        Parallel.For(0, channels.Frames.Count, context.ParallelOptions, i =>
+        var backgrounds = PerFrameDriver.Run(context, channels.Frames.Select(f => f.Frame).ToList(), i =>
         {
             using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[i].Path));
-            backgrounds[i] = new double[channels.Channels.Count];
+            var background = new double[channels.Channels.Count];
             for (var c = 0; c < channels.Channels.Count; c++)
             {
                 var b = RobustStats.SampledMedian(cube.ReadPlane(c));
                 if (!double.IsFinite(b) || b <= 0)
                     throw new InvalidDataException($"{channels.Frames[i].Frame}: channel {channels.Channels[c]} has no positive background (median {b}); frames must be linear, not background-subtracted to zero");
-                backgrounds[i][c] = Math.Max(b, 1e-6);
+                background[c] = Math.Max(b, 1e-6);
             }
-            context.Progress(Interlocked.Increment(ref done), channels.Frames.Count);
+            return background;
         });
         context.WriteJson(ReportJson, new NormalizationReport
         {

@@ -196,32 +196,15 @@ public sealed class RegistrationPhase : IPipelinePhase
             Height = height,
         };
 
-        var results = new FrameResult?[frames.Count];
-        var done = 0;
-        Parallel.For(0, frames.Count, context.ParallelOptions, i =>
+        // A frame kept from an earlier attempt is taken as it was, an excluded one again only when failed frames are retried.
+        var results = PerFrameDriver.RunWithArtifacts(context, frames.Select(f => f.File).ToList(), i =>
         {
             var frame = frames[i];
-            if (context.Frames.Completed(i) is { } kept && kept.Result is { } json)
-            {
-                var previous = JsonSerializer.Deserialize<FrameResult>(json, PhaseContext.JsonFormat)!;
-                if (previous.Status == "ok" || !context.RetryExcludedFrames)
-                {
-                    foreach (var a in kept.Artifacts) context.AddExisting(a);
-                    results[i] = previous;
-                    Interlocked.Increment(ref done);
-                    return;
-                }
-            }
-            context.CancellationToken.ThrowIfCancellationRequested();
             var result = RegisterFrame(context, reader, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, Saturation(frame), minInliers, maxRms,
                 engine, interpolation, debayer, drizzle, defects, out var artifacts);
-            context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
-            PipelineRunner.Fault($"phase1:frame{i}");
-            results[i] = result;
             if (result.Status != "ok") context.Warn("frame_excluded", $"{frame.File} excluded from registration: {result.Reason}", frame.File);
-            context.FrameProcessed(i, frames.Count, frame.File);
-            context.Progress(Interlocked.Increment(ref done), frames.Count);
-        });
+            return (result, artifacts);
+        }, redo: previous => previous.Status != "ok" && context.RetryExcludedFrames);
 
         var ok = results.Count(r => r!.Status == "ok");
         var report = new RegistrationReport
