@@ -29,8 +29,6 @@ public static class ConfigKeys
         public static readonly ConfigKey<string> ColorMode = Choice("data.color_mode", "auto", new[] { "auto", "OSC", "MONO", "RGB" }, "auto = from the headers (BAYERPAT, NAXIS3); OSC = one-shot-colour CFA; MONO; RGB cubes.");
         /// <summary>Bayer pattern fallback.</summary>
         public static readonly ConfigKey<string> BayerPattern = Choice("data.bayer_pattern", "auto", new[] { "auto", "RGGB", "BGGR", "GRBG", "GBRG" }, "CFA pattern when the headers have no BAYERPAT; auto = from the headers.");
-        /// <summary>Require linear data.</summary>
-        public static readonly ConfigKey<bool> LinearRequired = Bool("data.linear_required", true, "Refuse frames that look stretched (non-linear).");
     }
 
     /// <summary>Operating-mode thresholds.</summary>
