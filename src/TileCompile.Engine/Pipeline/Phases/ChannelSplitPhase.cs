@@ -59,9 +59,9 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             else
             {
                 cube = new float[width * height * 3];
-                var (rx, ry) = Offset(cfa, CfaColor.Red);
-                var (bx, by) = Offset(cfa, CfaColor.Blue);
-                var greens = GreenOffsets(cfa);
+                var (rx, ry) = BayerCells.Offset(cfa, CfaColor.Red);
+                var (bx, by) = BayerCells.Offset(cfa, CfaColor.Blue);
+                var greens = BayerCells.GreenOffsets(cfa);
                 Fill(plane, cube.AsSpan(0, width * height), width, height, rx, ry);
                 Fill(plane, cube.AsSpan(2 * width * height, width * height), width, height, bx, by);
                 var g = cube.AsSpan(width * height, width * height);
@@ -138,22 +138,5 @@ public sealed class ChannelSplitPhase : IPipelinePhase
         for (var y = 0; y < height; y++)
         for (var x = 0; x < width; x++)
             target[y * width + x] = plane[2 * x + dx, 2 * y + dy];
-    }
-
-    internal static (int X, int Y) Offset(BayerPattern p, CfaColor color)
-    {
-        for (var y = 0; y < 2; y++)
-        for (var x = 0; x < 2; x++)
-            if (p.ColorAt(x, y) == color) return (x, y);
-        throw new InvalidOperationException($"pattern {p} has no {color}");
-    }
-
-    internal static (int X, int Y)[] GreenOffsets(BayerPattern p)
-    {
-        var list = new List<(int, int)>();
-        for (var y = 0; y < 2; y++)
-        for (var x = 0; x < 2; x++)
-            if (p.ColorAt(x, y) == CfaColor.Green) list.Add((x, y));
-        return list.ToArray();
     }
 }

@@ -473,7 +473,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     private static double[] RawNoise(ImagePlane raw, BayerPattern? pattern)
     {
         if (pattern is not { } p) return new[] { ImageMetrics.Noise(raw, 0, 0, raw.Width, raw.Height) };
-        return new[] { ChannelSplitPhase.Offset(p, CfaColor.Red), ChannelSplitPhase.GreenOffsets(p)[0], ChannelSplitPhase.Offset(p, CfaColor.Blue) }
+        return new[] { BayerCells.Offset(p, CfaColor.Red), BayerCells.GreenOffsets(p)[0], BayerCells.Offset(p, CfaColor.Blue) }
             .Select(o => raw.SubPlane(o.X, o.Y))
             .Select(s => Math.Round(ImageMetrics.Noise(s, 0, 0, s.Width, s.Height), 6)).ToArray();
     }
