@@ -25,6 +25,32 @@ public static class FrameWarper
     private const int LutSteps = 1024;
     private static readonly Lazy<float[]> LanczosLut = new(BuildLut);
 
+    /// <summary>
+    /// A raw frame onto the reference grid: a mosaic per Bayer sub-plane (half resolution) or, with
+    /// <paramref name="debayer"/>, debayered first and warped per full-resolution colour plane (an R, G, B cube);
+    /// <paramref name="holes"/> (repaired before) become no data again where they land.
+    /// </summary>
+    public static (float[] Pixels, int Planes) WarpFrame(ImagePlane raw, BayerPattern? pattern, DemosaicMethod? debayer, AffineTransform transform,
+        Interpolation interpolation, IReadOnlyList<int> holes)
+    {
+        if (pattern is not { } p || debayer is not { } method)
+        {
+            var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
+            SensorDefects.MaskHoles(warped, holes, transform, pattern is not null);
+            return (warped.Data, 1);
+        }
+        var colour = Demosaic.ToRgb(raw, p, method);
+        var n = raw.Width * raw.Height;
+        var cube = new float[3 * n];
+        for (var c = 0; c < 3; c++)
+        {
+            var warped = FrameWarper.Warp(colour[c], transform, interpolation, cfa: false);
+            SensorDefects.MaskHoles(warped, holes, transform, mosaic: false);
+            warped.Data.CopyTo(cube, c * n);
+        }
+        return (cube, 3);
+    }
+
     /// <summary>Warps <paramref name="frame"/> (same size as the reference) with the reference→frame map.</summary>
     public static ImagePlane Warp(ImagePlane frame, AffineTransform referenceToFrame, Interpolation interpolation, bool cfa)
     {

@@ -370,7 +370,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             imageAligned = outcome.ImageAligned;
         }
 
-        var (pixels, planes) = Warp(raw, pattern, debayer, transform, interpolation, holes);
+        var (pixels, planes) = FrameWarper.WarpFrame(raw, pattern, debayer, transform, interpolation, holes);
         // Star shapes where the reference's stars now are (the green plane of colour cubes; CFA mosaics are not measured).
         var ellipticity = pattern is not null && planes != 3 ? null
             : Metrics.FrameShape.Ellipticity(pixels.AsSpan((planes == 3 ? 1 : 0) * raw.Width * raw.Height, raw.Width * raw.Height), raw.Width, raw.Height,
@@ -423,7 +423,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             artifacts = new[] { record };
         }
         return new FrameResult("ok", null, transform.ToArray().Select(v => Math.Round(v, 10)).ToArray(), Math.Round(rms, 4), inliers,
-            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, RawNoise(raw, pattern), drizzled,
+            stars.Stars.Count, stars.MedianFwhm, relative, method, imageAligned, Metrics.ImageMetrics.RawNoise(raw, pattern), drizzled,
             ellipticity?.Select(e => Math.Round(e, 4)).ToArray());
     }
 
@@ -443,38 +443,5 @@ public sealed class RegistrationPhase : IPipelinePhase
             default:
                 return (null, null);
         }
-    }
-
-    // A mosaic is warped per Bayer sub-plane (half resolution) or, debayered first, per full-resolution colour
-    // plane; holes (repaired before) become no-data again where they land on the reference grid.
-    private static (float[] Pixels, int Planes) Warp(ImagePlane raw, BayerPattern? pattern, DemosaicMethod? debayer, AffineTransform transform,
-        Interpolation interpolation, IReadOnlyList<int> holes)
-    {
-        if (pattern is not { } p || debayer is not { } method)
-        {
-            var warped = FrameWarper.Warp(raw, transform, interpolation, pattern is not null);
-            SensorDefects.MaskHoles(warped, holes, transform, pattern is not null);
-            return (warped.Data, 1);
-        }
-        var colour = Demosaic.ToRgb(raw, p, method);
-        var n = raw.Width * raw.Height;
-        var cube = new float[3 * n];
-        for (var c = 0; c < 3; c++)
-        {
-            var warped = FrameWarper.Warp(colour[c], transform, interpolation, cfa: false);
-            SensorDefects.MaskHoles(warped, holes, transform, mosaic: false);
-            warped.Data.CopyTo(cube, c * n);
-        }
-        return (cube, 3);
-    }
-
-    // Pixel noise per channel (R, G, B or L) of the frame as read: after warping, interpolation smooths each frame's
-    // noise by an amount that depends on its sub-pixel shift, so noise measured there would favour half-pixel shifts.
-    private static double[] RawNoise(ImagePlane raw, BayerPattern? pattern)
-    {
-        if (pattern is not { } p) return new[] { ImageMetrics.Noise(raw, 0, 0, raw.Width, raw.Height) };
-        return new[] { BayerCells.Offset(p, CfaColor.Red), BayerCells.GreenOffsets(p)[0], BayerCells.Offset(p, CfaColor.Blue) }
-            .Select(o => raw.SubPlane(o.X, o.Y))
-            .Select(s => Math.Round(ImageMetrics.Noise(s, 0, 0, s.Width, s.Height), 6)).ToArray();
     }
 }

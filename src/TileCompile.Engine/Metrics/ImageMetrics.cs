@@ -1,6 +1,6 @@
 using TileCompile.Engine.Imaging;
 
-namespace TileCompile.Engine.Pipeline.Phases;
+namespace TileCompile.Engine.Metrics;
 
 /// <summary>Noise and sharpness measures shared by the global and local metrics.</summary>
 internal static class ImageMetrics
@@ -80,5 +80,17 @@ internal static class ImageMetrics
         var data = cube.ReadPlane(channel);
         System.Numerics.Tensors.TensorPrimitives.Multiply(data, (float)(1 / background), data);
         return new ImagePlane(cube.Width, cube.Height, data);
+    }
+
+    /// <summary>
+    /// Pixel noise per channel (R, G, B or L) of a frame as read. After warping, interpolation smooths each frame's
+    /// noise by an amount that depends on its sub-pixel shift, so noise measured there would favour half-pixel shifts.
+    /// </summary>
+    public static double[] RawNoise(ImagePlane raw, BayerPattern? pattern)
+    {
+        if (pattern is not { } p) return new[] { Noise(raw, 0, 0, raw.Width, raw.Height) };
+        return new[] { BayerCells.Offset(p, CfaColor.Red), BayerCells.GreenOffsets(p)[0], BayerCells.Offset(p, CfaColor.Blue) }
+            .Select(o => raw.SubPlane(o.X, o.Y))
+            .Select(s => Math.Round(Noise(s, 0, 0, s.Width, s.Height), 6)).ToArray();
     }
 }
