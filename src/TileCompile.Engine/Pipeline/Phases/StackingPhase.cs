@@ -114,14 +114,14 @@ public sealed class StackingPhase : IPipelinePhase
         // The classic stack of the same registered frames, through the same output step: what validation measures against.
         var (classicOutput, _, _, _, _) = OutputStep.Compose(classic, scales, w, h, area, HalfResolutionPattern(channels));
         // The output's planes, split once for both validation and the preview.
-        var outputPlanes = new OutputImage(output, outWidth, outHeight, outPlanes).PlaneList();
+        var outputPlanes = new StackImage(output, outWidth, outHeight, outPlanes).PlaneList();
         // The preview is drawn while validation measures (each on its own copy of nothing but the output).
         object validation = null!;
         byte[]? preview = null;
         int previewWidth = 0, previewHeight = 0;
         Parallel.Invoke(context.ParallelOptions,
             () => validation = Validate(context, channels, grid, global, planes, classic, mode,
-                outputPlanes, new OutputImage(classicOutput, outWidth, outHeight, outPlanes)),
+                outputPlanes, new StackImage(classicOutput, outWidth, outHeight, outPlanes)),
             () =>
             {
                 if (context.Config.Get(Config.ConfigKeys.Output.PngPreview))
@@ -163,7 +163,7 @@ public sealed class StackingPhase : IPipelinePhase
     // Honest validation: the result against the classic clipped mean of the same registered frames, both
     // measured the same way on the output images (Moffat FWHM, aperture signal-to-noise of the same stars).
     private static object Validate(PhaseContext context, ChannelReport channels, TileGridReport grid, GlobalMetricsReport global,
-        List<float[]> planes, List<float[]> classic, RunMode mode, List<float[]> result, OutputImage reference)
+        List<float[]> planes, List<float[]> classic, RunMode mode, List<float[]> result, StackImage reference)
     {
         // Luminance of the channel planes: G for colour data, L for mono.
         var lum = channels.Channels.Count == 3 ? 1 : 0;
@@ -173,30 +173,12 @@ public sealed class StackingPhase : IPipelinePhase
         // The classic stack only changes with the phases before this one, so a re-run of this phase (a resume from
         // STACKING) finds its figures in the memo of the last attempt when the classic images are the same, bit for bit.
         var key = ClassicMeasures.KeyOf(reference, mean.Data);
-        var memo = ClassicMeasures.Read(context.Paths.Resolve(ClassicMeasures.Path)) is { } m && m.Key == key ? m : null;
-        StackField ours = null!;
-        QualityFigures q = null!;
-        double noise = 0;
-        (double Boundary, double Interior, double Ratio) seams = default;
-        var classicMeasures = memo;
-        // Every figure is measured on its own image, so they are taken side by side.
-        Parallel.Invoke(context.ParallelOptions,
-            () =>
-            {
-                ours = StackQuality.Analyse(result, reference.Width, reference.Height);
-                if (memo is not null) q = StackQuality.Measure(ours, memo.PhotometryStars);
-            },
-            () =>
-            {
-                noise = ImageMetrics.Noise(plane, 0, 0, plane.Width, plane.Height);
-                seams = SeamDiagnostics.Measure(plane, grid.Grid());
-            },
-            () => classicMeasures ??= ClassicMeasures.Measure(key, reference, mean, grid));
-        if (memo is null) q = StackQuality.Measure(ours, classicMeasures!.PhotometryStars);
-        var c = classicMeasures!.Figures;
-        context.WriteJson(ClassicMeasures.Path, classicMeasures, consumed: false);
-        var noiseRatio = noise / classicMeasures.Noise;
-        var seamsMeanRatio = classicMeasures.SeamRatio;
+        var memo = ReadMemo(context.Paths.Resolve(ClassicMemoPath)) is { } m && m.Key == key ? m : null;
+        var figures = ResultValidation.Measure(result, reference, plane, mean, grid.Grid(), memo, key, context.ParallelOptions);
+        var (q, c) = (figures.Result, figures.Classic.Figures);
+        context.WriteJson(ClassicMemoPath, figures.Classic, consumed: false);
+        var noiseRatio = figures.NoiseRatio;
+        var seamsMeanRatio = figures.Classic.SeamRatio;
         var g = global.Frames.Select(f => f.Weight.Average()).OrderBy(v => v).ToArray();
 
         var fwhmImprovement = 100 * (c.FwhmPx - q.FwhmPx) / c.FwhmPx;
@@ -206,7 +188,7 @@ public sealed class StackingPhase : IPipelinePhase
         if (measured && fwhmImprovement < 0 && snrRatio < 1)
             failures.Add($"the result is worse than the classic clipped mean of the same frames on both counts: FWHM {q.FwhmPx:0.00} px against {c.FwhmPx:0.00} px, " +
                          $"aperture SNR {q.ApertureSnr:0.0} against {c.ApertureSnr:0.0}");
-        if (!(seams.Ratio <= Math.Max(1.2, seamsMeanRatio * 1.1))) failures.Add($"steps across tile boundaries are {seams.Ratio:0.00}× the steps elsewhere");
+        if (!(figures.SeamRatio <= Math.Max(1.2, seamsMeanRatio * 1.1))) failures.Add($"steps across tile boundaries are {figures.SeamRatio:0.00}× the steps elsewhere");
         foreach (var f in failures) context.Warn("validation_failed", "validation: " + f);
         context.SetFact("validation", failures.Count == 0 ? (measured ? "passed" : "not measured") : "failed");
         return new
@@ -230,7 +212,7 @@ public sealed class StackingPhase : IPipelinePhase
             hot_residue = q.HotResidue,
             cold_residue = q.ColdResidue,
             background_noise_ratio = noiseRatio,
-            tile_boundary_step_ratio = seams.Ratio,
+            tile_boundary_step_ratio = figures.SeamRatio,
             tile_boundary_step_ratio_classic = seamsMeanRatio,
             global_weight_min = g[0],
             global_weight_median = g[g.Length / 2],
@@ -291,47 +273,18 @@ public sealed class StackingPhase : IPipelinePhase
         return header;
     }
 
-    /// <summary>
-    /// What validation measures on the classic stack: its figures, the photometry stars chosen on it, its pixel noise and
-    /// seam steps, under a hash of its images and the engine version.
-    /// </summary>
-    private sealed record ClassicMeasures(string Key, QualityFigures Figures, List<double[]> Stars, double Noise, double SeamRatio)
+    private const string ClassicMemoPath = "artifacts/classic_measures.json";
+
+    // A memo that is missing, unreadable or of another shape is no memo: the figures are measured again.
+    private static ClassicMeasures? ReadMemo(string path)
     {
-        public const string Path = "artifacts/classic_measures.json";
-
-        [System.Text.Json.Serialization.JsonIgnore]
-        public List<(double X, double Y)> PhotometryStars => Stars.Select(p => (p[0], p[1])).ToList();
-
-        public static string KeyOf(OutputImage output, float[] luminance)
+        try
         {
-            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            // The memo's own format is part of the key: a memo without a figure measured now is measured again.
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{EngineInfo.Version}|memo 2|{output.Width}x{output.Height}x{output.Planes}|"));
-            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(output.Data.AsSpan()));
-            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(luminance.AsSpan()));
-            return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+            return File.Exists(path) ? System.Text.Json.JsonSerializer.Deserialize<ClassicMeasures>(File.ReadAllBytes(path), PhaseContext.JsonFormat) : null;
         }
-
-        public static ClassicMeasures Measure(string key, OutputImage output, ImagePlane luminance, TileGridReport grid)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException)
         {
-            var field = StackQuality.Analyse(output.PlaneList(), output.Width, output.Height);
-            var stars = StackQuality.PhotometryStars(field);
-            var figures = StackQuality.Measure(field, stars);
-            return new ClassicMeasures(key, figures, stars.Select(p => new[] { p.X, p.Y }).ToList(),
-                ImageMetrics.Noise(luminance, 0, 0, luminance.Width, luminance.Height), SeamDiagnostics.Measure(luminance, grid.Grid()).Ratio);
-        }
-
-        // A memo that is missing, unreadable or of another shape is no memo: the figures are measured again.
-        public static ClassicMeasures? Read(string path)
-        {
-            try
-            {
-                return File.Exists(path) ? System.Text.Json.JsonSerializer.Deserialize<ClassicMeasures>(File.ReadAllBytes(path), PhaseContext.JsonFormat) : null;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException)
-            {
-                return null;
-            }
+            return null;
         }
     }
 
@@ -349,9 +302,4 @@ public sealed class StackingPhase : IPipelinePhase
 
     // The Bayer pattern when the planes are half-resolution CFA sub-planes that the output step must interpolate; null otherwise.
     private static string? HalfResolutionPattern(ChannelReport channels) => channels.Debayered || channels.Drizzle is not null ? null : channels.BayerPattern;
-
-    private sealed record OutputImage(float[] Data, int Width, int Height, int Planes)
-    {
-        public List<float[]> PlaneList() => Enumerable.Range(0, Planes).Select(p => Data.AsSpan(p * Width * Height, Width * Height).ToArray()).ToList();
-    }
 }
