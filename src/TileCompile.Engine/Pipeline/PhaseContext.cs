@@ -19,11 +19,14 @@ public sealed class PhaseContext
     private readonly Action _fence;
     private readonly Func<PhaseId, PhaseManifest?> _manifests;
     private DateTime _lastProgress = DateTime.MinValue;
+    private readonly HashSet<PhaseId>? _reads;
 
     internal PhaseContext(PhaseId phase, RunPaths paths, RunInfo run, ConfigView config, EventLogWriter log, Action fence,
-        Func<PhaseId, PhaseManifest?> manifests, FrameRecordStore frames, CancellationToken cancellationToken, int parallelism)
+        Func<PhaseId, PhaseManifest?> manifests, FrameRecordStore frames, CancellationToken cancellationToken, int parallelism,
+        IReadOnlyList<PhaseId>? reads = null)
     {
         Phase = phase;
+        _reads = reads?.ToHashSet();
         Paths = paths;
         Run = run;
         Config = config;
@@ -102,6 +105,25 @@ public sealed class PhaseContext
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>
+    /// Reads a catalogued artifact; a phase may read only what its own phase wrote or a phase it declares in
+    /// <see cref="IPipelinePhase.Reads"/> (so every input is part of its fingerprint).
+    /// </summary>
+    public T Read<T>(Artifact<T> artifact)
+    {
+        if (artifact.Producer != Phase && _reads is not null && !_reads.Contains(artifact.Producer))
+            throw new InvalidOperationException($"phase {PhaseNames.Of(Phase)} read {artifact.Path} of phase {PhaseNames.Of(artifact.Producer)} without declaring that it reads that phase");
+        return ReadJson<T>(artifact.Path);
+    }
+
+    /// <summary>Writes a catalogued artifact; only its producer may.</summary>
+    public ArtifactRecord Write<T>(Artifact<T> artifact, T value, bool consumed = true)
+    {
+        if (artifact.Producer != Phase)
+            throw new InvalidOperationException($"phase {PhaseNames.Of(Phase)} wrote {artifact.Path}, which phase {PhaseNames.Of(artifact.Producer)} produces");
+        return WriteJson(artifact.Path, value!, consumed);
+    }
 
     /// <summary>Reads a JSON artifact of an upstream phase.</summary>
     public T ReadJson<T>(string relativePath) =>

@@ -412,7 +412,7 @@ public sealed class PipelineRunner
         for (var tryNumber = 0; ; tryNumber++)
         {
             context = new PhaseContext(p, paths, state.Info, new ConfigView(state.Config, p, phase.ConfigKeys), log,
-                runLock.EnsureHeld, state.Manifest, frames, token, workers) { RetryExcludedFrames = onlyFailedFrames };
+                runLock.EnsureHeld, state.Manifest, frames, token, workers, phase.Reads) { RetryExcludedFrames = onlyFailedFrames };
             try
             {
                 phase.Run(context);

@@ -29,7 +29,7 @@ public sealed class ChannelSplitPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
+        var registration = context.Read(ArtifactCatalog.Registration);
         var frames = registration.Frames.Where(f => f.Status == "ok").ToList();
         var pattern = registration.BayerPattern is { } p ? BayerPattern.Parse(p) : (BayerPattern?)null;
         var channels = pattern is null ? new List<string> { "L" } : new List<string> { "R", "G", "B" };
@@ -84,7 +84,7 @@ public sealed class ChannelSplitPhase : IPipelinePhase
         context.SetFact("stack_path", stackPath);
         // The event log's record of the choice (and its reason): the phase's last progress event names it as the step.
         context.Progress(frames.Count, frames.Count, "stacking " + stackPath);
-        context.WriteJson(ReportJson, new ChannelReport
+        context.Write(ArtifactCatalog.Channels, new ChannelReport
         {
             Channels = channels,
             Width = width,

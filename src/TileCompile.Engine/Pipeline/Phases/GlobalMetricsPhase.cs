@@ -42,9 +42,9 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
-        var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
-        var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
+        var channels = context.Read(ArtifactCatalog.Channels);
+        var norm = context.Read(ArtifactCatalog.Normalization);
+        var registration = context.Read(ArtifactCatalog.Registration);
         var n = channels.Frames.Count;
         var nc = channels.Channels.Count;
         var stars = registration.ReferenceStars.Take(TransparencyStars).Select(s => (s[0], s[1])).ToList();
@@ -146,7 +146,7 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
             context.Warn("frame_downweighted", $"{channels.Frames[i].Frame}: {problem}; weighted ×{FrameShape.Penalty:0.###}", channels.Frames[i].Frame);
         }
 
-        context.WriteJson(ReportJson, new GlobalMetricsReport
+        context.Write(ArtifactCatalog.GlobalMetrics, new GlobalMetricsReport
         {
             Channels = channels.Channels,
             Weights = used,

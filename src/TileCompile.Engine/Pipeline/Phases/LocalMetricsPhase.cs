@@ -50,11 +50,11 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
-        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
-        var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
-        var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
-        var grid = context.ReadJson<TileGridReport>(TileGridPhase.ReportJson);
+        var registration = context.Read(ArtifactCatalog.Registration);
+        var channels = context.Read(ArtifactCatalog.Channels);
+        var norm = context.Read(ArtifactCatalog.Normalization);
+        var global = context.Read(ArtifactCatalog.GlobalMetrics);
+        var grid = context.Read(ArtifactCatalog.TileGrid);
         var n = channels.Frames.Count;
         var nc = channels.Channels.Count;
         var tiles = new List<(int X, int Y)>();

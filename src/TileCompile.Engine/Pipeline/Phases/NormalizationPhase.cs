@@ -29,7 +29,7 @@ public sealed class NormalizationPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
+        var channels = context.Read(ArtifactCatalog.Channels);
         var backgrounds = PerFrameDriver.Run(context, channels.Frames.Select(f => f.Frame).ToList(), i =>
         {
             using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[i].Path));
@@ -43,7 +43,7 @@ public sealed class NormalizationPhase : IPipelinePhase
             }
             return background;
         });
-        context.WriteJson(ReportJson, new NormalizationReport
+        context.Write(ArtifactCatalog.Normalization, new NormalizationReport
         {
             Channels = channels.Channels,
             Frames = channels.Frames.Select((f, i) => new FrameBackground { Frame = f.Frame, Background = backgrounds[i] }).ToList(),

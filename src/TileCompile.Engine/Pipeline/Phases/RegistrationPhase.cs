@@ -147,7 +147,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var scan = context.ReadJson<ScanReport>(ScanInputPhase.ScanJson);
+        var scan = context.Read(ArtifactCatalog.Scan);
         var frames = scan.Frames;
         var pattern = frames[0].BayerPattern is { } p ? BayerPattern.Parse(p) : (BayerPattern?)null;
         var cfa = pattern is not null;
@@ -239,7 +239,7 @@ public sealed class RegistrationPhase : IPipelinePhase
                 Ellipticity = results[i]!.Ellipticity,
             }).ToList(),
         };
-        context.WriteJson(ReportJson, report);
+        context.Write(ArtifactCatalog.Registration, report);
         context.SetFact(RunModes.UsableFramesFact, ok);
         context.SetFact("excluded_frames", scan.Excluded.Count + frames.Count - ok);
         context.SetFact("reference", reference.Frame);

@@ -50,7 +50,7 @@ public sealed class ScanInputPhase : IPipelinePhase
             throw new InvalidDataException($"only {scan.Frames.Count} usable frame(s) of {files.Count}: at least 2 are needed to stack{found}");
         }
 
-        context.WriteJson(ScanJson, new ScanReport
+        context.Write(ArtifactCatalog.Scan, new ScanReport
         {
             Summary = scan.Summary,
             Frames = scan.Frames.Select(f => new ScanReport.Frame

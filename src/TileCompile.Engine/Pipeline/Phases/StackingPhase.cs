@@ -52,11 +52,11 @@ public sealed class StackingPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
-        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
-        var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
-        var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
-        var grid = channels.StackGrid(context.ReadJson<TileGridReport>(TileGridPhase.ReportJson));
+        var registration = context.Read(ArtifactCatalog.Registration);
+        var channels = context.Read(ArtifactCatalog.Channels);
+        var norm = context.Read(ArtifactCatalog.Normalization);
+        var global = context.Read(ArtifactCatalog.GlobalMetrics);
+        var grid = channels.StackGrid(context.Read(ArtifactCatalog.TileGrid));
         var used = channels.Frames.Count;
         var mode = RunModes.For(used, context.Config.Get(Config.ConfigKeys.Assumptions.FramesMin), context.Config.Get(Config.ConfigKeys.Assumptions.FramesReducedThreshold));
         context.SetFact("mode", mode.ToString().ToLowerInvariant());
@@ -67,7 +67,7 @@ public sealed class StackingPhase : IPipelinePhase
         var planes = new List<float[]>();
         if (mode == RunMode.Full)
         {
-            var synthetic = context.ReadJson<SyntheticReport>(SyntheticFramesPhase.ReportJson);
+            var synthetic = context.Read(ArtifactCatalog.Synthetic);
             var weights = ClusterWeights(context, synthetic);
             var field = new TileWeightField(grid.Grid());
             var clip = TileReconstructionPhase.ClipOptions(context.Config);
@@ -225,7 +225,7 @@ public sealed class StackingPhase : IPipelinePhase
     private static FitsHeader OutputHeader(PhaseContext context, RegistrationReport registration, ChannelReport channels, int used, RunMode mode)
     {
         var header = new FitsHeader();
-        var scan = context.ReadJson<ScanReport>(ScanInputPhase.ScanJson);
+        var scan = context.Read(ArtifactCatalog.Scan);
         var reference = scan.Frames.FirstOrDefault(f => f.File == registration.Reference);
         if (reference is not null && File.Exists(reference.Path))
         {

@@ -27,7 +27,7 @@ public sealed class StateClusteringPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
+        var global = context.Read(ArtifactCatalog.GlobalMetrics);
         var local = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
         var n = global.Frames.Count;
         var raw = new double[n][];
@@ -42,7 +42,7 @@ public sealed class StateClusteringPhase : IPipelinePhase
         var range = context.Config.Get(Config.ConfigKeys.Synthetic.ClusterCountRange);
         var k = Math.Min(n, Math.Clamp(n / 10, range.Low, range.High));
         var (assignment, centroids) = KMeans.Cluster(vectors, k);
-        context.WriteJson(ReportJson, new ClusterReport
+        context.Write(ArtifactCatalog.Clusters, new ClusterReport
         {
             Count = centroids.Length,
             Assignment = assignment,

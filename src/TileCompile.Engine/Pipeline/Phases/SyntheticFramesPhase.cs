@@ -47,13 +47,13 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
-        var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
-        var global = context.ReadJson<GlobalMetricsReport>(GlobalMetricsPhase.ReportJson);
-        var grid = channels.StackGrid(context.ReadJson<TileGridReport>(TileGridPhase.ReportJson));
+        var channels = context.Read(ArtifactCatalog.Channels);
+        var norm = context.Read(ArtifactCatalog.Normalization);
+        var global = context.Read(ArtifactCatalog.GlobalMetrics);
+        var grid = channels.StackGrid(context.Read(ArtifactCatalog.TileGrid));
         var (width, height) = channels.StackSize();
         var local = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
-        var clusters = context.ReadJson<ClusterReport>(StateClusteringPhase.ReportJson);
+        var clusters = context.Read(ArtifactCatalog.Clusters);
         var tileWeighted = context.Config.Get(Config.ConfigKeys.Synthetic.Weighting) == "tile_weighted";
         var clip = TileReconstructionPhase.ClipOptions(context.Config);
         var clamp = context.Config.Get(Config.ConfigKeys.GlobalMetrics.Clamp);
@@ -97,6 +97,6 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
             });
             context.Progress(k + 1, clusters.Count);
         }
-        context.WriteJson(ReportJson, new SyntheticReport { Frames = list });
+        context.Write(ArtifactCatalog.Synthetic, new SyntheticReport { Frames = list });
     }
 }

@@ -28,10 +28,10 @@ public sealed class TileGridPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var registration = context.ReadJson<RegistrationReport>(RegistrationPhase.ReportJson);
-        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
+        var registration = context.Read(ArtifactCatalog.Registration);
+        var channels = context.Read(ArtifactCatalog.Channels);
         var seeing = registration.SeeingFwhm is > 0 and var f && double.IsFinite(f) ? f : 3.0;
-        context.WriteJson(ReportJson, Compute(seeing, channels.Width, channels.Height, context.Config.Get(Keys.SizeFactor),
+        context.Write(ArtifactCatalog.TileGrid, Compute(seeing, channels.Width, channels.Height, context.Config.Get(Keys.SizeFactor),
             context.Config.Get(Keys.MinSize), context.Config.Get(Keys.MaxDivisor), context.Config.Get(Keys.OverlapFraction)));
     }
 

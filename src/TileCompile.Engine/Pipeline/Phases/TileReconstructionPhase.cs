@@ -49,9 +49,9 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     /// <inheritdoc />
     public void Run(PhaseContext context)
     {
-        var channels = context.ReadJson<ChannelReport>(ChannelSplitPhase.ReportJson);
-        var norm = context.ReadJson<NormalizationReport>(NormalizationPhase.ReportJson);
-        var grid = channels.StackGrid(context.ReadJson<TileGridReport>(TileGridPhase.ReportJson));
+        var channels = context.Read(ArtifactCatalog.Channels);
+        var norm = context.Read(ArtifactCatalog.Normalization);
+        var grid = channels.StackGrid(context.Read(ArtifactCatalog.TileGrid));
         var (width, height) = channels.StackSize();
         var weights = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
         var field = new TileWeightField(grid.Grid());
