@@ -32,7 +32,7 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization };
     /// <inheritdoc />
-    public bool ReadsArtifact(PhaseId upstream, string path) => RegistrationPhase.ReadsAllButDrizzle(upstream, path);
+    public bool ReadsArtifact(PhaseId upstream, string path) => ImageArtifacts.AllButDrizzle(upstream, path);
 
     /// <summary>Most reference stars whose fluxes measure a frame's transparency.</summary>
     private const int TransparencyStars = 300;

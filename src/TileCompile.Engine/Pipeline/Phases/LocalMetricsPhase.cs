@@ -43,7 +43,7 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.GlobalMetrics, PhaseId.TileGrid };
     /// <inheritdoc />
-    public bool ReadsArtifact(PhaseId upstream, string path) => RegistrationPhase.ReadsAllButDrizzle(upstream, path);
+    public bool ReadsArtifact(PhaseId upstream, string path) => ImageArtifacts.AllButDrizzle(upstream, path);
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 

@@ -48,24 +48,6 @@ public sealed class RegistrationPhase : IPipelinePhase
     private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise,
         int[]? Defects = null);
 
-    /// <summary>Folder of the drizzled frames (values and coverage), when frames are drizzled.</summary>
-    internal const string DrizzleFolder = "work/drizzle/";
-
-    /// <summary>
-    /// For phases that read the registered frames but not the drizzled ones: whether <paramref name="path"/> of
-    /// <paramref name="upstream"/> is one they read (so a resume does not hash gigabytes of drizzle files for them).
-    /// </summary>
-    internal static bool ReadsAllButDrizzle(PhaseId upstream, string path) =>
-        upstream != PhaseId.Registration || !path.StartsWith(DrizzleFolder, StringComparison.Ordinal);
-
-    /// <summary>
-    /// Of registration's artifacts the stacking phases read the drizzled frames and the registered frames (which are
-    /// the channel cubes of debayered colour frames); the rest is reports.
-    /// </summary>
-    internal static bool IsStackInput(string path) =>
-        path.StartsWith(DrizzleFolder, StringComparison.Ordinal) || path.StartsWith("outputs/registered/", StringComparison.Ordinal)
-        || path.StartsWith("artifacts/", StringComparison.Ordinal);
-
     // Cards that describe a mosaic: gone once the pixels are colour planes.
     private static readonly string[] MosaicCards = { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" };
 
@@ -411,7 +393,7 @@ public sealed class RegistrationPhase : IPipelinePhase
             foreach (var key in MosaicCards) drizzleHeader.Remove(key);
             drizzleHeader.Set("TC-DRIZ", $"scale {drizzle.Scale}, pixfrac {drizzle.Pixfrac}", "drizzled onto the reference grid");
             drizzleHeader.Set("TC-CHAN", pattern is null ? "L" : "R,G,B", "planes of this cube");
-            drizzled = DrizzleFolder + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
+            drizzled = ImageArtifacts.DrizzleFolder + Path.GetFileNameWithoutExtension(frame.File) + ".fit";
             var drizzleRecord = context.WriteArtifact(drizzled, s => FitsWriter.WriteFloat32(s, values, drops.Width, drops.Height, drops.Values.Length, drizzleHeader));
             drizzleHeader.Set("TC-MAP", "coverage", "drop overlap per output pixel (output-pixel areas)");
             var coverageRecord = context.WriteArtifact(StackPlanes.CoveragePath(drizzled),

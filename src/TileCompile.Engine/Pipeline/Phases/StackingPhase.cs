@@ -70,7 +70,7 @@ public sealed class StackingPhase : IPipelinePhase
             var synthetic = context.Read(ArtifactCatalog.Synthetic);
             var weights = ClusterWeights(context, synthetic);
             var field = new TileWeightField(grid.Grid());
-            var clip = TileReconstructionPhase.ClipOptions(context.Config);
+            var clip = ImageArtifacts.ClipOptions(context.Config);
             var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
             for (var c = 0; c < channels.Channels.Count; c++)
             {
@@ -93,13 +93,13 @@ public sealed class StackingPhase : IPipelinePhase
         {
             foreach (var name in channels.Channels)
             {
-                using var image = FitsImage.Open(context.Paths.Resolve(TileReconstructionPhase.ReconstructedPath(name)));
+                using var image = FitsImage.Open(context.Paths.Resolve(ImageArtifacts.Reconstructed(name)));
                 planes.Add(image.ReadPlane());
             }
         }
         var classic = channels.Channels.Select(name =>
         {
-            using var image = FitsImage.Open(context.Paths.Resolve(TileReconstructionPhase.ClassicPath(name)));
+            using var image = FitsImage.Open(context.Paths.Resolve(ImageArtifacts.Classic(name)));
             return image.ReadPlane();
         }).ToList();
 
@@ -295,7 +295,7 @@ public sealed class StackingPhase : IPipelinePhase
     private static void FillFromReconstruction(PhaseContext context, string channel, float[] image)
     {
         if (Array.TrueForAll(image, float.IsFinite)) return;
-        using var fits = FitsImage.Open(context.Paths.Resolve(TileReconstructionPhase.ReconstructedPath(channel)));
+        using var fits = FitsImage.Open(context.Paths.Resolve(ImageArtifacts.Reconstructed(channel)));
         var reconstruction = fits.ReadPlane();
         for (var i = 0; i < image.Length; i++) if (!float.IsFinite(image[i])) image[i] = reconstruction[i];
     }

@@ -28,7 +28,7 @@ public sealed class StateClusteringPhase : IPipelinePhase
     public void Run(PhaseContext context)
     {
         var global = context.Read(ArtifactCatalog.GlobalMetrics);
-        var local = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
+        var local = LocalWeightsFile.Read(context.Paths.Resolve(ImageArtifacts.LocalWeights));
         var n = global.Frames.Count;
         var raw = new double[n][];
         for (var f = 0; f < n; f++)

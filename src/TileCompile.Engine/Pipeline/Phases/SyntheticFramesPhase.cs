@@ -38,7 +38,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
     public bool ReadsArtifact(PhaseId upstream, string path) => upstream switch
     {
         PhaseId.TileReconstruction => path.StartsWith("work/clip_bounds_", StringComparison.Ordinal),
-        PhaseId.Registration => RegistrationPhase.IsStackInput(path),
+        PhaseId.Registration => ImageArtifacts.IsStackInput(path),
         _ => true,
     };
     /// <inheritdoc />
@@ -52,10 +52,10 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
         var global = context.Read(ArtifactCatalog.GlobalMetrics);
         var grid = channels.StackGrid(context.Read(ArtifactCatalog.TileGrid));
         var (width, height) = channels.StackSize();
-        var local = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
+        var local = LocalWeightsFile.Read(context.Paths.Resolve(ImageArtifacts.LocalWeights));
         var clusters = context.Read(ArtifactCatalog.Clusters);
         var tileWeighted = context.Config.Get(Config.ConfigKeys.Synthetic.Weighting) == "tile_weighted";
-        var clip = TileReconstructionPhase.ClipOptions(context.Config);
+        var clip = ImageArtifacts.ClipOptions(context.Config);
         var clamp = context.Config.Get(Config.ConfigKeys.GlobalMetrics.Clamp);
         var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
         var field = new TileWeightField(grid.Grid());
@@ -73,7 +73,7 @@ public sealed class SyntheticFramesPhase : IPipelinePhase
                     ? new TileWeights(field, members.Select(i => local.Weight[i][c]).ToList())
                     : new ConstantWeights(members.Select(i => global.Frames[i].Weight[c]).ToList());
                 var rejection = clip is null ? new Rejection()
-                    : new Rejection { BoundsPath = context.Paths.Resolve(TileReconstructionPhase.BoundsPath(channels.Channels[c])) };
+                    : new Rejection { BoundsPath = context.Paths.Resolve(ImageArtifacts.ClipBounds(channels.Channels[c])) };
                 var result = BandStacker.Stack(width, height, sources, weights, rejection, classic: false, recordBounds: false,
                     budget, context.ParallelOptions);
                 result.Image.CopyTo(cube, c * width * height);

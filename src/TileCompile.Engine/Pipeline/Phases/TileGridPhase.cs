@@ -21,7 +21,7 @@ public sealed class TileGridPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit };
     /// <inheritdoc />
-    public bool ReadsArtifact(PhaseId upstream, string path) => RegistrationPhase.ReadsAllButDrizzle(upstream, path);
+    public bool ReadsArtifact(PhaseId upstream, string path) => ImageArtifacts.AllButDrizzle(upstream, path);
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
 

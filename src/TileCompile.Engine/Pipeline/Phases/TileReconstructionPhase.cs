@@ -18,11 +18,11 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     public const string ReportJson = "artifacts/tile_reconstruction.json";
 
     /// <summary>Reconstruction of a channel.</summary>
-    public static string ReconstructedPath(string channel) => $"work/reconstructed_{channel}.fit";
+    public static string ReconstructedPath(string channel) => ImageArtifacts.Reconstructed(channel);
     /// <summary>Classic mean of a channel.</summary>
-    public static string ClassicPath(string channel) => $"work/classic_{channel}.fit";
+    public static string ClassicPath(string channel) => ImageArtifacts.Classic(channel);
     /// <summary>Per-pixel acceptance interval of the clipping over all frames (low and high planes) of a channel.</summary>
-    public static string BoundsPath(string channel) => $"work/clip_bounds_{channel}.fit";
+    public static string BoundsPath(string channel) => ImageArtifacts.ClipBounds(channel);
 
     /// <inheritdoc />
     public PhaseId Id => PhaseId.TileReconstruction;
@@ -36,15 +36,9 @@ public sealed class TileReconstructionPhase : IPipelinePhase
     /// <inheritdoc />
     public IReadOnlyList<PhaseId> Reads { get; } = new[] { PhaseId.Registration, PhaseId.ChannelSplit, PhaseId.Normalization, PhaseId.TileGrid, PhaseId.LocalMetrics };
     /// <inheritdoc />
-    public bool ReadsArtifact(PhaseId upstream, string path) => upstream != PhaseId.Registration || RegistrationPhase.IsStackInput(path);
+    public bool ReadsArtifact(PhaseId upstream, string path) => upstream != PhaseId.Registration || ImageArtifacts.IsStackInput(path);
     /// <inheritdoc />
     public bool ReadsInputFrames => false;
-
-    /// <summary>Rejection settings from the configuration (null for method 'average').</summary>
-    internal static SigmaClipOptions? ClipOptions(ConfigView config) =>
-        config.Get(Clip.Method) == "average" ? null
-            : new SigmaClipOptions(config.Get(Clip.SigmaLow), config.Get(Clip.SigmaHigh), config.Get(Clip.MaxIters), config.Get(Clip.MinFraction),
-                Winsorized: config.Get(Clip.Method) == "winsorized");
 
     /// <inheritdoc />
     public void Run(PhaseContext context)
@@ -53,9 +47,9 @@ public sealed class TileReconstructionPhase : IPipelinePhase
         var norm = context.Read(ArtifactCatalog.Normalization);
         var grid = channels.StackGrid(context.Read(ArtifactCatalog.TileGrid));
         var (width, height) = channels.StackSize();
-        var weights = LocalWeightsFile.Read(context.Paths.Resolve(LocalMetricsPhase.WeightsPath));
+        var weights = LocalWeightsFile.Read(context.Paths.Resolve(ImageArtifacts.LocalWeights));
         var field = new TileWeightField(grid.Grid());
-        var clip = ClipOptions(context.Config);
+        var clip = ImageArtifacts.ClipOptions(context.Config);
         var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
         var perChannel = new List<object>();
         var coverage = channels.Drizzle is null ? null : new float[width * height * channels.Channels.Count];
