@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.FrontEnd;
 using TileCompile.Engine.Runs;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Cli;
 

@@ -41,7 +41,7 @@ public static class ConfigSchema
             yield return ("assumptions.frames_reduced_threshold",
                 $"must be at least assumptions.frames_min ({c.Get(ConfigKeys.Assumptions.FramesMin)}), is {c.Get(ConfigKeys.Assumptions.FramesReducedThreshold)}");
         foreach (var pattern in c.Get(ConfigKeys.Input.Pattern).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (Pipeline.InputScanner.PatternProblem(pattern) is { } problem)
+            if (IO.FilePatterns.Problem(pattern) is { } problem)
                 yield return ("input.pattern", $"'{pattern}' {problem}");
         if (!c.Get(ConfigKeys.Normalization.Enabled))
             yield return ("normalization.enabled", "must be true: the method's weights are defined on background-normalized frames");

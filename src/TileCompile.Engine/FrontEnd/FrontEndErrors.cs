@@ -1,6 +1,7 @@
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.FrontEnd;
 

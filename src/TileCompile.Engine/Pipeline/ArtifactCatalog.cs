@@ -1,4 +1,5 @@
 using TileCompile.Engine.Pipeline.Phases;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline;
 

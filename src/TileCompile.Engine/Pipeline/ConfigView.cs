@@ -1,4 +1,5 @@
 using TileCompile.Engine.Config;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Runs;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline;
 

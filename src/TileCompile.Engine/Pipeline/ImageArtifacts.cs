@@ -1,4 +1,5 @@
 using TileCompile.Engine.Stacking;
+using TileCompile.Engine.Contracts;
 using Clip = TileCompile.Engine.Config.ConfigKeys.Stacking;
 
 namespace TileCompile.Engine.Pipeline;

@@ -74,18 +74,8 @@ public static class InputScanner
         return files;
     }
 
-    /// <summary>
-    /// Why a file-name pattern cannot be used, or null: patterns name files in the input folder and may not reach
-    /// outside it.
-    /// </summary>
-    public static string? PatternProblem(string pattern)
-    {
-        if (pattern.Length == 0) return "is empty";
-        if (Path.IsPathRooted(pattern) || pattern.Contains('/') || pattern.Contains('\\'))
-            return "must be a file-name pattern such as '*.fit' (no folders: frames are read from the input folder only)";
-        if (pattern.Contains("..", StringComparison.Ordinal)) return "must not contain '..'";
-        return null;
-    }
+    /// <summary>Why a file-name pattern cannot be used, or null (see <see cref="IO.FilePatterns.Problem"/>).</summary>
+    public static string? PatternProblem(string pattern) => IO.FilePatterns.Problem(pattern);
 
     // Smart telescopes keep their own results beside the subs: Seestar's Stacked_*, Dwarf's stacked-* images, and
     // the frames a Dwarf flagged as failed (failed_*).

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline;
 
@@ -34,7 +35,7 @@ public static class PerFrameDriver
             context.CancellationToken.ThrowIfCancellationRequested();
             var (result, artifacts) = work(i);
             context.Frames.Record(i, artifacts, JsonSerializer.Serialize(result, PhaseContext.JsonFormat));
-            PipelineRunner.Fault($"phase{(int)context.Phase}:frame{i}");
+            FaultInjection.Kill($"phase{(int)context.Phase}:frame{i}");
             results[i] = result;
             context.FrameProcessed(i, n, frameNames[i]);
             context.Progress(Interlocked.Increment(ref done), n);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Runs;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline;
 
@@ -27,9 +28,6 @@ public sealed class PipelineRunner
 
     /// <summary>Called with every event as it is written (on the engine's thread).</summary>
     public event Action<RunEvent>? EventWritten;
-
-    /// <summary>The fault-injection hook used by crash tests: an environment variable naming a point to kill the process at.</summary>
-    internal static string? FaultPoint => Environment.GetEnvironmentVariable("TILECOMPILE_FAULT");
 
     /// <summary>Computes what a resume would do, without taking the lock or writing anything.</summary>
     public ResumePlan PlanResume(ResumeRequest request)
@@ -167,7 +165,7 @@ public sealed class PipelineRunner
         Directory.CreateDirectory(Path.Combine(staging, "logs"));
         Directory.CreateDirectory(Path.Combine(staging, "state"));
         File.WriteAllText(Path.Combine(staging, "config.yaml"), config.CanonicalYaml, new UTF8Encoding(false));
-        DiskFull("start:staging");
+        FaultInjection.DiskFull("start:staging");
         var now = DateTime.UtcNow;
         var info = new RunInfo
         {
@@ -405,7 +403,7 @@ public sealed class PipelineRunner
         var frames = new FrameRecordStore(paths.FrameRecords((int)p), fingerprint, paths, acceptOtherFingerprints: onlyFailedFrames);
         if (clearFrameRecords) frames.Clear();
         log.Append("phase_start", new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p) });
-        Fault($"phase{(int)p}:start");
+        FaultInjection.Kill($"phase{(int)p}:start");
         var watch = Stopwatch.StartNew();
         var retries = state.Config.Get(ConfigKeys.RuntimeLimits.IoRetries);
         PhaseContext context;
@@ -439,7 +437,7 @@ public sealed class PipelineRunner
             }
         }
         token.ThrowIfCancellationRequested();
-        Fault($"phase{(int)p}:before_manifest");
+        FaultInjection.Kill($"phase{(int)p}:before_manifest");
         var artifacts = context.Artifacts.OrderBy(a => a.Path, StringComparer.Ordinal).ToList();
         var manifest = new PhaseManifest
         {
@@ -462,7 +460,7 @@ public sealed class PipelineRunner
         log.Sync();
         manifest.Save(paths.Manifest((int)p));
         state.SetManifest(p, manifest);
-        Fault($"phase{(int)p}:after_manifest");
+        FaultInjection.Kill($"phase{(int)p}:after_manifest");
         log.Append("phase_end", new JsonObject
         {
             ["phase"] = (int)p,
@@ -475,7 +473,7 @@ public sealed class PipelineRunner
         state.Info.Summary.Phase = (int)p;
         state.Info.Summary.PhaseName = PhaseNames.Of(p);
         state.Info.Save(paths.RunJson);
-        Fault($"phase{(int)p}:end");
+        FaultInjection.Kill($"phase{(int)p}:end");
     }
 
     private static void UpdateSummary(RunState state)
@@ -579,23 +577,4 @@ public sealed class PipelineRunner
 
     private static string HintsRoot(ResumeRequest r) =>
         r.RunsRoot ?? Path.GetDirectoryName(Path.GetFullPath(r.RunDir)) ?? Environment.CurrentDirectory;
-
-    /// <summary>Fails like a full disk at a named point when <c>TILECOMPILE_FAULT</c> is "point:disk_full" (tests only).</summary>
-    internal static void DiskFull(string point)
-    {
-        if (FaultPoint is { } wanted && string.Equals(wanted, point + ":disk_full", StringComparison.Ordinal))
-            throw new IOException("No space left on device");
-    }
-
-    /// <summary>Kills the process at a named point when <c>TILECOMPILE_FAULT</c> names it (crash tests only).</summary>
-    internal static void Fault(string point)
-    {
-        if (FaultPoint is { } wanted && string.Equals(wanted, point, StringComparison.Ordinal))
-        {
-            // As abrupt as kill -9: no finally blocks, no flushing.
-            using var self = Process.GetCurrentProcess();
-            self.Kill();
-            Thread.Sleep(Timeout.Infinite);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Runs;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline;
 

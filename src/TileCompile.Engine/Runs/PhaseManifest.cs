@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Runs;
 
@@ -88,6 +89,6 @@ public sealed record PhaseManifest
     public void Save(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, Json), () => Pipeline.PipelineRunner.Fault($"manifest{Phase}:before_rename"));
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, Json), () => FaultInjection.Kill($"manifest{Phase}:before_rename"));
     }
 }

@@ -1,4 +1,4 @@
-using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Runs;
 

@@ -5,6 +5,7 @@ using TileCompile.Engine.Config;
 using TileCompile.Engine.FrontEnd;
 using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.Runs;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.PowerShell.Internal;
 

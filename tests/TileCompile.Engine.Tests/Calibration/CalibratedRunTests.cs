@@ -5,6 +5,7 @@ using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.Runs;
 using TileCompile.Engine.Samples;
 using TileCompile.Engine.Tests.Support;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Tests.Calibration;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using TileCompile.Engine.FrontEnd;
 using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.Tests.Support;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Tests.FrontEnd;
 

@@ -4,6 +4,7 @@ using TileCompile.Engine.Pipeline.Phases;
 using TileCompile.Engine.Runs;
 using TileCompile.Engine.Samples;
 using TileCompile.Engine.Tests.Support;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Tests.Pipeline;
 

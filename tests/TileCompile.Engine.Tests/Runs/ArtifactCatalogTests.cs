@@ -1,4 +1,5 @@
 using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Tests.Runs;
 

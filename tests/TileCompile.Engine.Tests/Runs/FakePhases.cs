@@ -3,6 +3,7 @@ using System.Text;
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Pipeline;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Tests.Runs;
 

@@ -1,5 +1,6 @@
 using TileCompile.Engine.Pipeline;
 using TileCompile.Engine.Runs;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Tests.Runs;
 

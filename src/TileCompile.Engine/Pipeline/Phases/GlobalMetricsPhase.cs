@@ -2,6 +2,7 @@ using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Metrics;
+using TileCompile.Engine.Contracts;
 using Keys = TileCompile.Engine.Config.ConfigKeys.GlobalMetrics;
 
 namespace TileCompile.Engine.Pipeline.Phases;

@@ -3,6 +3,7 @@ using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Metrics;
 using TileCompile.Engine.Registration;
+using TileCompile.Engine.Contracts;
 using Keys = TileCompile.Engine.Config.ConfigKeys.LocalMetrics;
 
 namespace TileCompile.Engine.Pipeline.Phases;

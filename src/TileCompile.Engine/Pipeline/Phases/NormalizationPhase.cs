@@ -1,6 +1,7 @@
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline.Phases;
 

@@ -5,6 +5,7 @@ using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Registration;
+using TileCompile.Engine.Contracts;
 using Keys = TileCompile.Engine.Config.ConfigKeys.Registration;
 using DrizzleKeys = TileCompile.Engine.Config.ConfigKeys.Drizzle;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TileCompile.Engine.Config;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline.Phases;
 

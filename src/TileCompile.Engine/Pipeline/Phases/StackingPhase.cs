@@ -6,6 +6,7 @@ using TileCompile.Engine.Metrics;
 using TileCompile.Engine.Reconstruction;
 using TileCompile.Engine.Registration;
 using TileCompile.Engine.Stacking;
+using TileCompile.Engine.Contracts;
 using StackKeys = TileCompile.Engine.Config.ConfigKeys.Stacking;
 
 namespace TileCompile.Engine.Pipeline.Phases;

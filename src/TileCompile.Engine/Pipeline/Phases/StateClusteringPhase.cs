@@ -1,5 +1,6 @@
 using TileCompile.Engine.Clustering;
 using TileCompile.Engine.Config;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline.Phases;
 

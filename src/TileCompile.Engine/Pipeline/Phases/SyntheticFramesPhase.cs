@@ -2,6 +2,7 @@ using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Reconstruction;
 using TileCompile.Engine.Stacking;
+using TileCompile.Engine.Contracts;
 
 namespace TileCompile.Engine.Pipeline.Phases;
 

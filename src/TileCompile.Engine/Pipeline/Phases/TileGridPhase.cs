@@ -1,4 +1,5 @@
 using TileCompile.Engine.Config;
+using TileCompile.Engine.Contracts;
 using Keys = TileCompile.Engine.Config.ConfigKeys.Tile;
 
 namespace TileCompile.Engine.Pipeline.Phases;

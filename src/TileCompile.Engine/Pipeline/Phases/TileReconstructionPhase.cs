@@ -3,6 +3,7 @@ using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Reconstruction;
 using TileCompile.Engine.Stacking;
+using TileCompile.Engine.Contracts;
 using Clip = TileCompile.Engine.Config.ConfigKeys.Stacking;
 
 namespace TileCompile.Engine.Pipeline.Phases;

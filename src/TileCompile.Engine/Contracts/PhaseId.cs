@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TileCompile.Engine.Pipeline;
+namespace TileCompile.Engine.Contracts;
 
 /// <summary>The pipeline phases; numbers and names are part of the public contract.</summary>
 public enum PhaseId

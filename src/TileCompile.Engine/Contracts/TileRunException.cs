@@ -1,4 +1,4 @@
-namespace TileCompile.Engine.Pipeline;
+namespace TileCompile.Engine.Contracts;
 
 /// <summary>Stable ids of run-level errors (CLI JSON <c>error.id</c>, PowerShell FullyQualifiedErrorId).</summary>
 public static class RunErrorIds
