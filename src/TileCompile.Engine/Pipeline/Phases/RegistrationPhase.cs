@@ -52,78 +52,6 @@ public sealed class RegistrationPhase : IPipelinePhase
     // Cards that describe a mosaic: gone once the pixels are colour planes.
     private static readonly string[] MosaicCards = { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" };
 
-    /// <summary>Artifact path of the calibration report (which frames made which master).</summary>
-    public const string CalibrationJson = "artifacts/calibration.json";
-    private const int CalibrationRecord = -2;
-    private static readonly (string Kind, string File)[] MasterFiles =
-        { ("bias", "artifacts/calibration/master_bias.fit"), ("dark", "artifacts/calibration/master_dark.fit"), ("flat", "artifacts/calibration/flat_gain.fit") };
-
-    /// <summary>Reads a light frame and calibrates it with the run's masters (unchanged when there are none).</summary>
-    private sealed class LightReader(CalibrationMasters masters)
-    {
-        public CalibrationMasters Masters => masters;
-
-        public ImagePlane Read(string path, out FitsHeader header)
-        {
-            using var image = FitsImage.Open(path);
-            var plane = new ImagePlane(image.Width, image.Height, image.ReadPlane());
-            header = image.Header.Clone();
-            if (!masters.IsEmpty)
-            {
-                masters.Apply(plane, path);
-                header.AddHistory("calibrated: " + string.Join(", ", new[] { masters.Dark is not null ? "dark subtracted" : masters.Bias is not null ? "bias subtracted" : null,
-                    masters.Gain is not null ? "divided by the flat" : null }.Where(t => t is not null)));
-            }
-            return plane;
-        }
-    }
-
-    // The masters are built once per run (first attempt) and kept as artifacts; a resume of this phase reads them back.
-    private static CalibrationMasters Calibrate(PhaseContext context, List<ScanReport.Frame> frames, BayerPattern? pattern)
-    {
-        if (context.Frames.Completed(CalibrationRecord) is { } record)
-        {
-            foreach (var a in record.Artifacts) context.AddExisting(a);
-            ImagePlane? Load(string kind)
-            {
-                var file = MasterFiles.Single(m => m.Kind == kind).File;
-                if (!record.Artifacts.Any(a => a.Path == file)) return null;
-                using var fits = FitsImage.Open(context.Paths.Resolve(file));
-                return new ImagePlane(fits.Width, fits.Height, fits.ReadPlane());
-            }
-            return new CalibrationMasters(Load("bias"), Load("dark"), Load("flat"));
-        }
-        var sources = CalibrationInputs.Locate(context.Run.InputDir, context.Config);
-        // The master library sits beside the runs, so every run over the same calibration frames shares its masters.
-        var library = new MasterLibrary(Path.Combine(Path.GetDirectoryName(context.Paths.Root)!, "masters"));
-        FrameConditions lights;
-        using (var first = FitsImage.Open(frames[0].Path)) lights = FrameConditions.From(first.Header);
-        var (masters, used) = CalibrationInputs.Build(sources, frames[0].Width, frames[0].Height, pattern, context.Config, context.ParallelOptions,
-            lights, library, note => context.Progress(1, 1, note), warn => context.Warn("master_rebuilt", warn));
-        var artifacts = new List<Runs.ArtifactRecord>();
-        foreach (var (kind, file) in MasterFiles)
-        {
-            var plane = kind switch { "bias" => masters.Bias, "dark" => masters.Dark, _ => masters.Gain };
-            if (plane is null) continue;
-            var header = new FitsHeader();
-            header.Set("IMAGETYP", kind == "flat" ? "Master Flat Gain" : kind == "dark" ? "Master Dark" : "Master Bias", "master calibration frame");
-            foreach (var s in used.Where(u => u.Kind == kind || (kind == "flat" && u.Kind == "darkflat") || (kind == "bias" && u.Kind == "darkflat_as_bias")))
-            {
-                header.Set(s.Kind == "darkflat" ? "TC-NDFLT" : "NCOMBINE", (long)s.Frames, s.Kind == "darkflat" ? "flat-darks combined" : "frames combined");
-                header.AddHistory($"{s.Kind}: {s.Source}");
-            }
-            artifacts.Add(context.WriteArtifact(file, st => FitsWriter.WriteFloat32(st, plane.Data, plane.Width, plane.Height, header: header)));
-        }
-        artifacts.Add(context.WriteJson(CalibrationJson, new
-        {
-            sources = used.Select(u => new { kind = u.Kind, source = u.Source, frames = u.Frames, supplied_master = u.Supplied, library = u.Library, reused = u.Reused }),
-            applied = masters.IsEmpty ? "nothing" : $"(light − {(masters.Dark is not null ? "dark" : masters.Bias is not null ? "bias" : "0")}){(masters.Gain is not null ? " / flat gain" : "")}",
-        }));
-        context.Frames.Record(CalibrationRecord, artifacts);
-        context.SetFact("calibration", used.Count == 0 ? "none" : string.Join(", ", used.Select(u => $"{u.Kind} {(u.Supplied ? "master" : $"{u.Frames} frames")}")));
-        return masters;
-    }
-
     /// <summary>Most frames sampled (evenly over the session) to find the sensor's hot and cold pixels.</summary>
     private const int DefectSampleFrames = 16;
 
@@ -163,7 +91,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         // Channel planes of debayered frames are frame pixels; half-resolution CFA planes are proxy (superpixel) pixels.
         var planeScale = debayer is null ? 1.0 : 2.0;
 
-        var reader = new LightReader(Calibrate(context, frames, pattern));
+        var reader = new CalibrationStep.LightReader(CalibrationStep.Masters(context, frames, pattern));
         var reference = Prologue(context, reader, frames, pattern, sigma);
         var defects = reference.Defects ?? Array.Empty<int>();
         context.SetFact("sensor_defects", defects.Length);
@@ -235,7 +163,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     private static double Saturation(ScanReport.Frame frame) =>
         frame.Bitpix is 8 ? 250.0 : frame.Bitpix is 16 ? 65000.0 : double.PositiveInfinity;
 
-    private ReferenceChoice Prologue(PhaseContext context, LightReader reader, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma)
+    private ReferenceChoice Prologue(PhaseContext context, CalibrationStep.LightReader reader, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma)
     {
         if (context.Frames.Completed(PrologueRecord) is { Result: { } saved } record)
         {
@@ -279,7 +207,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     }
 
     // Sensor pixels that deviate in most of the sampled frames, away from the reference's stars.
-    private static int[] FindDefects(PhaseContext context, LightReader reader, List<ScanReport.Frame> frames, bool mosaic, IReadOnlyList<(double X, double Y)> stars)
+    private static int[] FindDefects(PhaseContext context, CalibrationStep.LightReader reader, List<ScanReport.Frame> frames, bool mosaic, IReadOnlyList<(double X, double Y)> stars)
     {
         var count = Math.Min(frames.Count, DefectSampleFrames);
         var sampled = new ImagePlane[count];
@@ -291,7 +219,7 @@ public sealed class RegistrationPhase : IPipelinePhase
     }
 
     // The reference's correlation image is rebuilt from its file (cheap, deterministic) rather than stored.
-    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(LightReader reader, string path, BayerPattern? pattern,
+    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(CalibrationStep.LightReader reader, string path, BayerPattern? pattern,
         double saturation, IReadOnlyList<int> defects)
     {
         var raw = reader.Read(path, out _);
@@ -301,13 +229,13 @@ public sealed class RegistrationPhase : IPipelinePhase
     }
 
     // Reference candidates keep many stars: matching uses the brightest, local metrics use them all.
-    private static FrameStars Measure(LightReader reader, string path, BayerPattern? pattern, double sigma, double saturation)
+    private static FrameStars Measure(CalibrationStep.LightReader reader, string path, BayerPattern? pattern, double sigma, double saturation)
     {
         var raw = reader.Read(path, out _);
         return FrameRegistrar.Stars(raw, pattern, sigma, saturation, maxStars: 2000);
     }
 
-    private static FrameResult RegisterFrame(PhaseContext context, LightReader reader, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
+    private static FrameResult RegisterFrame(PhaseContext context, CalibrationStep.LightReader reader, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
         MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, RegistrationEngine engine, Interpolation interpolation,
         DemosaicMethod? debayer, DrizzleOptions? drizzle, IReadOnlyList<int> defects, out IReadOnlyList<Runs.ArtifactRecord> artifacts)
     {
