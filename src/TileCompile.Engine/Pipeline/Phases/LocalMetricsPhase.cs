@@ -21,9 +21,6 @@ public sealed class LocalMetricsPhase : IPipelinePhase
     /// <summary>Consumed weights.</summary>
     public const string WeightsPath = LocalWeightsFile.Path;
 
-    /// <summary>Aperture radius (px) of the half-flux diameter measured per star.</summary>
-    public const int SizeRadius = 8;
-
     /// <summary>Smallest spread of a tile metric, relative to its median, that z-scores are taken against.</summary>
     public const double RelativeFloor = 0.03;
     private const string ReportJson = "artifacts/local_metrics.json";
@@ -72,57 +69,13 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         var isStar = ownStars.Select(own => own || fieldDetermined).ToArray();
 
         // m1, m2, m3: FWHM, roundness, contrast for STAR tiles; E/σ, B, unused for STRUCTURE tiles.
-
-        var centres = tiles.Select(t => (X: t.X + grid.TileSize / 2.0, Y: t.Y + grid.TileSize / 2.0)).ToArray();
         var fieldStars = registration.ReferenceStars.Take(MaxFieldStars).ToList();
         var perFrame = PerFrameDriver.Run(context, channels.Frames.Select(fr => fr.Frame).ToList(), f =>
         {
             using var cube = FitsImage.Open(context.Paths.Resolve(channels.Frames[f].Path));
-            var metrics = new TileMeasures(Plane(nc, nt), Plane(nc, nt), Plane(nc, nt));
+            var metrics = new TileMeasures(new double[nc][], new double[nc][], new double[nc][]);
             for (var c = 0; c < nc; c++)
-            {
-                var plane = ImageMetrics.NormalizedPlane(cube, c, norm.Frames[f].Background[c]);
-                var bg = BackgroundModel.Estimate(plane, 32);
-                // Seeing varies smoothly over the field: a robust plane fitted to every measured star of the
-                // frame estimates each tile's FWHM far more precisely than the few stars inside the tile.
-                var measured = new List<Star>();
-                // Contrast per star: its peak here over its flux in the reference, which does not depend on how
-                // bright each star is (transparency and sharpness, not the mix of stars measured).
-                var contrast = new List<double>();
-                foreach (var s in fieldStars)
-                {
-                    if (StarDetector.Measure(plane, bg, s[0], s[1]) is not { } m) continue;
-                    // Size as the half-flux diameter: it follows the seeing linearly, where second moments in a
-                    // small window flatten out and mostly measure noise.
-                    var hfd = HalfFluxDiameter.Measure(plane, m.X, m.Y, m.Background, SizeRadius);
-                    if (!double.IsFinite(hfd)) continue;
-                    measured.Add(m with { Fwhm = hfd });
-                    contrast.Add(m.Peak / Math.Max(s[2], 1e-9));
-                }
-                var field = SeeingField.Fit(measured);
-                var fieldContrast = contrast.Count > 0 ? RobustStats.Median(contrast) : 0;
-                for (var t = 0; t < nt; t++)
-                {
-                    var (x0, y0) = tiles[t];
-                    if (isStar[t])
-                    {
-                        var inTile = Enumerable.Range(0, measured.Count)
-                            .Where(i => measured[i].X >= x0 && measured[i].X < x0 + grid.TileSize && measured[i].Y >= y0 && measured[i].Y < y0 + grid.TileSize).ToList();
-                        metrics.M1[c][t] = field.At(centres[t].X, centres[t].Y);
-                        metrics.M2[c][t] = inTile.Count > 0 ? RobustStats.Median(inTile.Select(i => measured[i].Roundness).ToList()) : field.Roundness;
-                        // The few stars of one tile make a contrast that jumps with which of them were measured;
-                        // the frame's median over all stars is steady (seeing across the field is in m1).
-                        metrics.M3[c][t] = fieldContrast;
-                    }
-                    else
-                    {
-                        var e = ImageMetrics.GradientEnergy(plane, x0, y0, grid.TileSize, grid.TileSize, step: 2);
-                        var s = ImageMetrics.Noise(plane, x0, y0, grid.TileSize, grid.TileSize);
-                        metrics.M1[c][t] = e / Math.Max(s, 1e-9);
-                        metrics.M2[c][t] = ImageMetrics.Median(plane, x0, y0, grid.TileSize, grid.TileSize);
-                    }
-                }
-            }
+                (metrics.M1[c], metrics.M2[c], metrics.M3[c]) = TileMetrics.Measure(ImageMetrics.NormalizedPlane(cube, c, norm.Frames[f].Background[c]), tiles, grid.TileSize, isStar, fieldStars);
             return metrics;
         });
         var m1 = perFrame.Select(p => p.M1).ToArray();
