@@ -76,6 +76,19 @@ public static class FrameShape
         return count < 5 ? null : new[] { e1 / count, e2 / count };
     }
 
+    /// <summary>
+    /// Each frame's distance from the session's median ellipticity (which holds the optics' own shape, common to all
+    /// frames; NaN for a frame not measured), and the robust spread of those distances (NaN with fewer than 3).
+    /// </summary>
+    public static (List<double> Distances, double Spread) Elongations(IReadOnlyList<double[]?> ellipticities)
+    {
+        var shaped = ellipticities.Where(e => e is not null).ToList();
+        var (m1, m2) = shaped.Count > 0 ? (RobustStats.Median(shaped.Select(e => e![0]).ToList()), RobustStats.Median(shaped.Select(e => e![1]).ToList())) : (0.0, 0.0);
+        var distances = ellipticities.Select(e => e is null ? double.NaN : Math.Sqrt((e[0] - m1) * (e[0] - m1) + (e[1] - m2) * (e[1] - m2))).ToList();
+        var finite = distances.Where(double.IsFinite).ToList();
+        return (distances, finite.Count >= 3 ? 1.4826 * RobustStats.Median(finite) : double.NaN);
+    }
+
     /// <summary>Why a frame should weigh next to nothing, or null when it is fine.</summary>
     /// <param name="elongation">How far the frame's mean ellipticity lies from the session's median ellipticity (NaN when unknown).</param>
     /// <param name="elongationSpread">The robust standard deviation of that distance over the session.</param>

@@ -99,39 +99,17 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
                 }
                 continue;
             }
-            // A 5 % difference in background, noise or gradient energy counts as one standard deviation at
-            // most: frames that differ by a percent are alike, and weights of e^±3 between them only add noise.
-            var zb = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => norm.Frames[i].Background[c]).ToList(), RelativeFloor);
-            var zs = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => noise[i][c]).ToList(), RelativeFloor);
-            var ze = RobustStats.ZScores(Enumerable.Range(0, n).Select(i => energy[i][c]).ToList(), RelativeFloor);
             var (a, b, g) = (context.Config.Get(Keys.WeightBackground), context.Config.Get(Keys.WeightNoise), context.Config.Get(Keys.WeightGradient));
-            if (context.Config.Get(Keys.AdaptiveWeights))
-            {
-                // Weight each criterion by how much it varies in this session, each within [0.1, 0.7].
-                var v = new[] { Variance(zb), Variance(zs), Variance(ze) }.Select(x => double.IsFinite(x) ? x : 0).ToArray();
-                var total = v.Sum();
-                var raw = total > 0 ? v.Select(x => Math.Clamp(x / total, 0.1, 0.7)).ToArray() : new[] { a, b, g };
-                var s = raw.Sum();
-                (a, b, g) = (raw[0] / s, raw[1] / s, raw[2] / s);
-            }
-            used = new[] { a, b, g };
-            for (var i = 0; i < n; i++)
-            {
-                var q = a * -zb[i] + b * -zs[i] + g * ze[i];
-                quality[i][c] = q;
-                weight[i][c] = Math.Exp(k * Math.Clamp(q, clamp.Low, clamp.High));
-            }
+            var published = QualityWeighting.Weights(Enumerable.Range(0, n).Select(i => norm.Frames[i].Background[c]).ToList(),
+                Enumerable.Range(0, n).Select(i => noise[i][c]).ToList(), Enumerable.Range(0, n).Select(i => energy[i][c]).ToList(),
+                (a, b, g), context.Config.Get(Keys.AdaptiveWeights), k, (clamp.Low, clamp.High), RelativeFloor);
+            used = published.Criteria;
+            for (var i = 0; i < n; i++) (quality[i][c], weight[i][c]) = (published.Quality[i], published.Weight[i]);
         }
 
         // Streaked frames and doubtful registrations weigh next to nothing, whatever their noise says.
         var registered = channels.Frames.Select(f => registration.Frames.FirstOrDefault(r => r.Frame == f.Frame)).ToList();
-        var ellipticity = registered.Select(r => r?.Ellipticity is { Length: 2 } e ? e : null).ToList();
-        var shaped = ellipticity.Where(e => e is not null).ToList();
-        var (m1, m2) = shaped.Count > 0 ? (RobustStats.Median(shaped.Select(e => e![0]).ToList()), RobustStats.Median(shaped.Select(e => e![1]).ToList())) : (0.0, 0.0);
-        // Each frame's distance from the session's typical ellipticity (the optics' own shape is common to all).
-        var elongation = ellipticity.Select(e => e is null ? double.NaN : Math.Sqrt((e[0] - m1) * (e[0] - m1) + (e[1] - m2) * (e[1] - m2))).ToList();
-        var finiteElongation = elongation.Where(double.IsFinite).ToList();
-        var elongationSpread = finiteElongation.Count >= 3 ? 1.4826 * RobustStats.Median(finiteElongation) : double.NaN;
+        var (elongation, elongationSpread) = FrameShape.Elongations(registered.Select(r => r?.Ellipticity is { Length: 2 } e ? e : null).ToList());
         var rms = registered.Select(r => r is { RmsPx: > 0 } ? r.RmsPx!.Value : double.NaN).ToList();
         var sessionRms = Median(rms);
         var problems = new string?[n];
@@ -171,9 +149,4 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
     private static double Median(IEnumerable<double> values) =>
         values.Where(double.IsFinite).ToList() is { Count: > 0 } finite ? RobustStats.Median(finite) : double.NaN;
 
-    private static double Variance(double[] x)
-    {
-        var m = x.Average();
-        return x.Sum(v => (v - m) * (v - m)) / Math.Max(1, x.Length - 1);
-    }
 }
