@@ -20,8 +20,6 @@ public sealed class RegistrationPhase : IPipelinePhase
 {
     /// <summary>Artifact path of the report.</summary>
     public const string ReportJson = "artifacts/registration.json";
-    private const string ReferenceJson = "artifacts/registration_reference.json";
-    private const int PrologueRecord = -1;
 
     /// <inheritdoc />
     public PhaseId Id => PhaseId.Registration;
@@ -46,14 +44,10 @@ public sealed class RegistrationPhase : IPipelinePhase
     private sealed record FrameResult(string Status, string? Reason, double[]? Matrix, double? RmsPx, int? Inliers, int Stars, double? FwhmPx, string? Output, string? Method = null, bool ImageAligned = false,
         double[]? NoiseAdu = null, string? Drizzled = null, double[]? Ellipticity = null);
 
-    private sealed record ReferenceChoice(int Index, string Frame, List<double[]> Stars, List<double[]> FullResolution, double MedianFwhm, double Background, double Noise,
-        int[]? Defects = null);
 
     // Cards that describe a mosaic: gone once the pixels are colour planes.
     private static readonly string[] MosaicCards = { "BAYERPAT", "XBAYROFF", "YBAYROFF", "COLORTYP" };
 
-    /// <summary>Most frames sampled (evenly over the session) to find the sensor's hot and cold pixels.</summary>
-    private const int DefectSampleFrames = 16;
 
     /// <inheritdoc />
     public void Run(PhaseContext context)
@@ -92,10 +86,10 @@ public sealed class RegistrationPhase : IPipelinePhase
         var planeScale = debayer is null ? 1.0 : 2.0;
 
         var reader = new CalibrationStep.LightReader(CalibrationStep.Masters(context, frames, pattern));
-        var reference = Prologue(context, reader, frames, pattern, sigma);
+        var reference = ReferenceStep.Choose(context, reader, frames, pattern, sigma);
         var defects = reference.Defects ?? Array.Empty<int>();
         context.SetFact("sensor_defects", defects.Length);
-        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceImages(reader, frames[reference.Index].Path, pattern, Saturation(frames[reference.Index]), defects);
+        var (referenceCorrelation, referenceAlignment, width, height) = ReferenceStep.Images(reader, frames[reference.Index].Path, pattern, ReferenceStep.Saturation(frames[reference.Index]), defects);
         var referenceStars = new FrameStars(
             reference.Stars.Select(s => new Star(s[0], s[1], s[2], s[3], s[4], 1, 0)).ToList(),
             reference.FullResolution.Select(s => (s[0], s[1])).ToList(),
@@ -111,7 +105,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         var results = PerFrameDriver.RunWithArtifacts(context, frames.Select(f => f.File).ToList(), i =>
         {
             var frame = frames[i];
-            var result = RegisterFrame(context, reader, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, Saturation(frame), minInliers, maxRms,
+            var result = RegisterFrame(context, reader, frame, i == reference.Index, reference.Frame, pattern, referenceStars, options, sigma, ReferenceStep.Saturation(frame), minInliers, maxRms,
                 engine, interpolation, debayer, drizzle, defects, out var artifacts);
             if (result.Status != "ok") context.Warn("frame_excluded", $"{frame.File} excluded from registration: {result.Reason}", frame.File);
             return (result, artifacts);
@@ -159,81 +153,6 @@ public sealed class RegistrationPhase : IPipelinePhase
                                            $"(first reason: {results.FirstOrDefault(r => r!.Status != "ok")?.Reason})");
     }
 
-    // Each frame's own sample depth: one 8-bit frame among 16-bit ones must not make every star look saturated.
-    private static double Saturation(ScanReport.Frame frame) =>
-        frame.Bitpix is 8 ? 250.0 : frame.Bitpix is 16 ? 65000.0 : double.PositiveInfinity;
-
-    private ReferenceChoice Prologue(PhaseContext context, CalibrationStep.LightReader reader, List<ScanReport.Frame> frames, BayerPattern? pattern, double sigma)
-    {
-        if (context.Frames.Completed(PrologueRecord) is { Result: { } saved } record)
-        {
-            foreach (var a in record.Artifacts) context.AddExisting(a);
-            return JsonSerializer.Deserialize<ReferenceChoice>(saved, PhaseContext.JsonFormat)!;
-        }
-
-        var named = context.Config.Get(Keys.ReferenceFrame);
-        int index;
-        FrameStars? stars = null;
-        if (named.Length > 0)
-        {
-            index = frames.FindIndex(f => string.Equals(f.File, named, StringComparison.OrdinalIgnoreCase));
-            if (index < 0) throw new InvalidDataException($"registration.reference_frame '{named}' is not one of the usable input frames");
-        }
-        else
-        {
-            // The best quick score among the middle half in time: least field rotation to the others.
-            var lo = frames.Count / 4;
-            var hi = Math.Max(lo + 1, frames.Count - frames.Count / 4);
-            var candidates = Enumerable.Range(lo, hi - lo).ToArray();
-            // Only the scores are kept: holding every candidate's stars would grow with the session.
-            var scores = new double[candidates.Length];
-            Parallel.For(0, candidates.Length, context.ParallelOptions, k => scores[k] = Measure(reader, frames[candidates[k]].Path, pattern, sigma, Saturation(frames[candidates[k]])).QuickScore);
-            var best = 0;
-            for (var k = 1; k < candidates.Length; k++) if (scores[k] > scores[best]) best = k;
-            index = candidates[best];
-        }
-        stars ??= Measure(reader, frames[index].Path, pattern, sigma, Saturation(frames[index]));
-        if (stars.Stars.Count < 3)
-            throw new InvalidDataException($"the reference frame {frames[index].File} has only {stars.Stars.Count} detectable stars");
-        var choice = new ReferenceChoice(index, frames[index].File,
-            stars.Stars.Select(s => new[] { s.X, s.Y, s.Flux, s.Peak, s.Fwhm }).ToList(),
-            stars.FullResolution.Select(s => new[] { s.X, s.Y }).ToList(),
-            stars.MedianFwhm, stars.Background, stars.Noise,
-            // Hot pixels of the master dark join those the lights themselves show.
-            FindDefects(context, reader, frames, pattern is not null, stars.FullResolution).Union(reader.Masters.HotPixels()).Order().ToArray());
-        var artifact = context.WriteJson(ReferenceJson, choice);
-        context.Frames.Record(PrologueRecord, new[] { artifact }, JsonSerializer.Serialize(choice, PhaseContext.JsonFormat));
-        return choice;
-    }
-
-    // Sensor pixels that deviate in most of the sampled frames, away from the reference's stars.
-    private static int[] FindDefects(PhaseContext context, CalibrationStep.LightReader reader, List<ScanReport.Frame> frames, bool mosaic, IReadOnlyList<(double X, double Y)> stars)
-    {
-        var count = Math.Min(frames.Count, DefectSampleFrames);
-        var sampled = new ImagePlane[count];
-        Parallel.For(0, count, context.ParallelOptions, k =>
-        {
-            sampled[k] = reader.Read(frames[(int)((long)k * frames.Count / count)].Path, out _);
-        });
-        return SensorDefects.Find(sampled, mosaic, stars);
-    }
-
-    // The reference's correlation image is rebuilt from its file (cheap, deterministic) rather than stored.
-    private static (PhaseCorrelation.Prepared?, ImageAlignment.Prepared, int Width, int Height) ReferenceImages(CalibrationStep.LightReader reader, string path, BayerPattern? pattern,
-        double saturation, IReadOnlyList<int> defects)
-    {
-        var raw = reader.Read(path, out _);
-        SensorDefects.Repair(raw, defects, pattern is not null);
-        var (correlation, alignment) = FrameRegistrar.MatchingImages(raw, pattern, saturation);
-        return (correlation, alignment, raw.Width, raw.Height);
-    }
-
-    // Reference candidates keep many stars: matching uses the brightest, local metrics use them all.
-    private static FrameStars Measure(CalibrationStep.LightReader reader, string path, BayerPattern? pattern, double sigma, double saturation)
-    {
-        var raw = reader.Read(path, out _);
-        return FrameRegistrar.Stars(raw, pattern, sigma, saturation, maxStars: 2000);
-    }
 
     private static FrameResult RegisterFrame(PhaseContext context, CalibrationStep.LightReader reader, ScanReport.Frame frame, bool isReference, string referenceName, BayerPattern? pattern, FrameStars reference,
         MatchOptions options, double sigma, double saturation, int minInliers, double maxRms, RegistrationEngine engine, Interpolation interpolation,
