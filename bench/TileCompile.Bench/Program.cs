@@ -235,7 +235,10 @@ if (options is not null)
     var toReference = truth.Frames.Select(f => TileCompile.Engine.Registration.AffineTransform.FromArray(truth.ReferenceToFrame(reference.Index, f.Index)).Inverse()).ToList();
     defectTruth = new DefectTruth(
         truth.HotPixels.Select(hp => (IReadOnlyList<(double X, double Y)>)toReference.Select(m => m.Apply(hp[0], hp[1])).Select(p => (p.X - cropX, p.Y - cropY)).ToList()).ToList(),
-        truth.Stars.Select(s => (P: reference.SkyToFrame(s.X, s.Y), R: DefectTracks.GuardRadius(s.Flux))).Select(p => (p.P.X - cropX, p.P.Y - cropY, p.R)).ToList());
+        truth.Stars.Select(s => (P: reference.SkyToFrame(s.X, s.Y), R: DefectTracks.GuardRadius(s.Flux)))
+            // The galaxy's cusped core stands above any ring around it, as a star does.
+            .Concat(truth.Galaxy is { } g ? new[] { (P: reference.SkyToFrame(g.X, g.Y), R: Math.Max(8, g.ScaleLength / 2)) } : [])
+            .Select(p => (p.P.X - cropX, p.P.Y - cropY, p.R)).ToList());
 }
 if (options is not null && options.Sensor == SampleSensor.Rggb)
 {
