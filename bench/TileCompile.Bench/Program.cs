@@ -232,24 +232,15 @@ if (options is not null)
     double cropX, cropY;
     using (var ours = FitsImage.Open(Path.Combine(outcome.RunDir, "outputs", "stacked.fit")))
         (cropX, cropY) = (ours.Header.GetDouble("TC-CROPX") ?? 0, ours.Header.GetDouble("TC-CROPY") ?? 0);
-    var toReference = truth.Frames.Select(f => TileCompile.Engine.Registration.AffineTransform.FromArray(truth.ReferenceToFrame(reference.Index, f.Index)).Inverse()).ToList();
-    defectTruth = new DefectTruth(
-        truth.HotPixels.Select(hp => (IReadOnlyList<(double X, double Y)>)toReference.Select(m => m.Apply(hp[0], hp[1])).Select(p => (p.X - cropX, p.Y - cropY)).ToList()).ToList(),
-        truth.Stars.Select(s => (P: reference.SkyToFrame(s.X, s.Y), R: DefectTracks.GuardRadius(s.Flux)))
-            // The galaxy's cusped core stands above any ring around it, as a star does.
-            .Concat(truth.Galaxy is { } g ? new[] { (P: reference.SkyToFrame(g.X, g.Y), R: Math.Max(8, g.ScaleLength / 2)) } : [])
-            .Select(p => (p.P.X - cropX, p.P.Y - cropY, p.R)).ToList());
-}
-if (options is not null && options.Sensor == SampleSensor.Rggb)
-{
-    var truthStars = SampleTruth.Load(truthPath);
-    var referenceName = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "artifacts", "registration.json"))).RootElement.GetProperty("reference").GetString();
-    var referenceFrame = truthStars.Frames.Single(f => f.File == referenceName);
-    var placed = truthStars.Stars.Select(t => (Star: t, Pos: referenceFrame.SkyToFrame(t.X, t.Y))).ToList();
-    colourTruth = placed
-        .Where(p => p.Star.Flux is > 3000 and < 60000 && p.Pos.X > 25 && p.Pos.Y > 25 && p.Pos.X < options.Width - 26 && p.Pos.Y < options.Height - 26)
-        .Where(p => !placed.Any(o => !ReferenceEquals(o.Star, p.Star) && o.Star.Flux > 0.1 * p.Star.Flux && Math.Pow(o.Pos.X - p.Pos.X, 2) + Math.Pow(o.Pos.Y - p.Pos.Y, 2) < 100))
-        .Select(p => new ColourStar(p.Pos.X, p.Pos.Y, p.Star.Red / p.Star.Green, p.Star.Blue / p.Star.Green)).ToList();
+    defectTruth = new DefectTruth(truth.HotPixelTracks(reference.Index, cropX, cropY), truth.CensusGuards(reference.Index, cropX, cropY));
+    if (options.Sensor == SampleSensor.Rggb)
+    {
+        var placed = truth.Stars.Select(t => (Star: t, Pos: reference.SkyToFrame(t.X, t.Y))).ToList();
+        colourTruth = placed
+            .Where(p => p.Star.Flux is > 3000 and < 60000 && p.Pos.X > 25 && p.Pos.Y > 25 && p.Pos.X < options.Width - 26 && p.Pos.Y < options.Height - 26)
+            .Where(p => !placed.Any(o => !ReferenceEquals(o.Star, p.Star) && o.Star.Flux > 0.1 * p.Star.Flux && Math.Pow(o.Pos.X - p.Pos.X, 2) + Math.Pow(o.Pos.Y - p.Pos.Y, 2) < 100))
+            .Select(p => new ColourStar(p.Pos.X, p.Pos.Y, p.Star.Red / p.Star.Green, p.Star.Blue / p.Star.Green)).ToList();
+    }
 }
 var quality = QualityCompare.Measure(stacks, colourTruth, truthStack: stacks.FindIndex(s => s.Item1 == "TileCompile (defaults)"), defects: defectTruth);
 

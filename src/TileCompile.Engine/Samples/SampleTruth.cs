@@ -112,4 +112,27 @@ public sealed record SampleTruth
             f[3] * ia + f[4] * ic, f[3] * ib + f[4] * id, f[3] * itx + f[4] * ity + f[5],
         };
     }
+
+    /// <summary>
+    /// Each hot sensor pixel's position in every frame, carried onto frame <paramref name="reference"/>'s grid less a
+    /// crop of (<paramref name="cropX"/>, <paramref name="cropY"/>): where a surviving hot pixel leaves its track in a
+    /// stack on that grid.
+    /// </summary>
+    public List<IReadOnlyList<(double X, double Y)>> HotPixelTracks(int reference, double cropX, double cropY)
+    {
+        var toReference = Frames.Select(f => Registration.AffineTransform.FromArray(ReferenceToFrame(reference, f.Index)).Inverse()).ToList();
+        return HotPixels.Select(hp => (IReadOnlyList<(double X, double Y)>)toReference.Select(m => m.Apply(hp[0], hp[1])).Select(p => (p.X - cropX, p.Y - cropY)).ToList()).ToList();
+    }
+
+    /// <summary>
+    /// Where a hot-pixel census on the same grid keeps off: every star, out to <see cref="Metrics.DefectTracks.GuardRadius"/>
+    /// of its flux, and the galaxy's cusped core, which stands above any ring around it as a star does.
+    /// </summary>
+    public List<(double X, double Y, double R)> CensusGuards(int reference, double cropX, double cropY)
+    {
+        var frame = Frames[reference];
+        return Stars.Select(s => (P: frame.SkyToFrame(s.X, s.Y), R: Metrics.DefectTracks.GuardRadius(s.Flux)))
+            .Concat(Galaxy is { } g ? new[] { (P: frame.SkyToFrame(g.X, g.Y), R: Math.Max(8, g.ScaleLength / 2)) } : [])
+            .Select(p => (p.P.X - cropX, p.P.Y - cropY, p.R)).ToList();
+    }
 }

@@ -116,12 +116,8 @@ public class DefectRegressionTests
         var reference = truth.Frames.Single(f => f.File == referenceName);
         using var output = FitsImage.Open(outcome.Output!);
         var (cx, cy) = (output.Header.GetDouble("TC-CROPX") ?? 0, output.Header.GetDouble("TC-CROPY") ?? 0);
-        var toReference = truth.Frames.Select(f => TileCompile.Engine.Registration.AffineTransform.FromArray(truth.ReferenceToFrame(reference.Index, f.Index)).Inverse()).ToList();
-        var tracks = truth.HotPixels.Select(hp => (IReadOnlyList<(double X, double Y)>)toReference.Select(m => m.Apply(hp[0], hp[1])).Select(p => (p.X - cx, p.Y - cy)).ToList()).ToList();
-        var stars = truth.Stars.Select(s => (P: reference.SkyToFrame(s.X, s.Y), R: TileCompile.Engine.Metrics.DefectTracks.GuardRadius(s.Flux)))
-            // The galaxy's cusped core stands above any ring around it, as a star does.
-            .Concat(truth.Galaxy is { } g ? new[] { (P: reference.SkyToFrame(g.X, g.Y), R: Math.Max(8, g.ScaleLength / 2)) } : [])
-            .Select(p => (p.P.X - cx, p.P.Y - cy, p.R)).ToList();
+        var tracks = truth.HotPixelTracks(reference.Index, cx, cy);
+        var stars = truth.CensusGuards(reference.Index, cx, cy);
         return (tracks, stars);
     }
 
