@@ -116,7 +116,7 @@ internal static class RunCommands
         command.SetAction(parse => Cli.Guard(parse.GetValue(json), () =>
         {
             var dir = Path.GetFullPath(parse.GetValue(run)!);
-            FrontEndErrors.RequireRunDirectory(dir);
+            RunPaths.Require(dir);
             var s = RunStatusReader.Read(dir);
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(WithResumeCommand(s), Cli.Json));
             else PrintStatus(s);
@@ -226,7 +226,7 @@ internal static class RunCommands
         {
             var dir = Path.GetFullPath(parse.GetValue(run)!);
             var paths = new RunPaths(dir);
-            FrontEndErrors.RequireRunDirectory(dir);
+            RunPaths.Require(dir);
             var printer = new EventPrinter(parse.GetValue(json), verbose: true);
             if (!parse.GetValue(follow))
             {

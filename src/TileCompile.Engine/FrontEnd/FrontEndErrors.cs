@@ -71,13 +71,6 @@ public static class FrontEndErrors
         IOError => ErrorKind.IOError,
         _ => ErrorKind.Unspecified,
     };
-
-    /// <summary>Throws <see cref="RunErrorIds.RunNotFound"/> unless <paramref name="runDir"/> holds a run.</summary>
-    public static void RequireRunDirectory(string runDir)
-    {
-        if (!File.Exists(Path.Combine(runDir, "run.json")))
-            throw new TileRunException(RunErrorIds.RunNotFound, $"'{runDir}' is not a run directory (no run.json).");
-    }
 }
 
 /// <summary>The words both front ends use for a resume plan, so the CLI's JSON, its text and the cmdlets' objects agree.</summary>

@@ -60,8 +60,7 @@ public static class RunMaintenance
     public static void Delete(string runDir)
     {
         var paths = new RunPaths(runDir);
-        if (!File.Exists(paths.RunJson))
-            throw new TileRunException(RunErrorIds.RunNotFound, $"'{paths.Root}' is not a run directory (no run.json).");
+        RunPaths.Require(paths.Root);
         using (AcquireForMaintenance(paths)) { }
         // Rename first so a half-deleted run never looks like a run.
         var doomed = Path.Combine(Path.GetDirectoryName(paths.Root)!, ".deleting-" + paths.RunId);

@@ -1,3 +1,5 @@
+using TileCompile.Engine.Contracts;
+
 namespace TileCompile.Engine.Runs;
 
 /// <summary>The layout of a run directory (see docs/architecture.md §3).</summary>
@@ -8,6 +10,13 @@ public sealed class RunPaths
 
     /// <summary>The run directory.</summary>
     public string Root { get; }
+
+    /// <summary>Throws <see cref="RunErrorIds.RunNotFound"/> unless <paramref name="runDir"/> holds a run (its run.json).</summary>
+    public static void Require(string runDir)
+    {
+        if (!File.Exists(Path.Combine(runDir, "run.json")))
+            throw new TileRunException(RunErrorIds.RunNotFound, $"'{runDir}' is not a run directory (no run.json).");
+    }
     /// <summary>The run id (the directory name).</summary>
     public string RunId => Path.GetFileName(Root);
     /// <summary>Frozen configuration.</summary>

@@ -43,7 +43,7 @@ internal static class RunBridge
     /// <summary>Throws the RunNotFound error the cmdlets report when <paramref name="runDir"/> holds no run.</summary>
     public static void RequireRun(string runDir) => Translate(() =>
     {
-        FrontEndErrors.RequireRunDirectory(runDir);
+        RunPaths.Require(runDir);
         return 0;
     });
 
