@@ -42,7 +42,7 @@ if (Arg("--only") == "compare")
     // Measures the given stacks side by side: --only compare label=path label=path ...
     var pairs = args.SkipWhile(a => a != "compare").Skip(1).Where(a => a.Contains('=')).Select(a => (a[..a.IndexOf('=')], a[(a.IndexOf('=') + 1)..])).ToList();
     foreach (var m in QualityCompare.Measure(pairs))
-        Console.WriteLine(QualityTable.Row(m) + string.Create(CultureInfo.InvariantCulture, $" aperture noise {m.Figures.ApertureNoise:G4}"));
+        Console.WriteLine(QualityTable.Row(m) + string.Create(CultureInfo.InvariantCulture, $" aperture SNR {m.Figures.ApertureSnr:0.000}, noise {m.Figures.ApertureNoise:G4} over {m.Figures.EmptyApertures} empty apertures"));
     return 0;
 }
 

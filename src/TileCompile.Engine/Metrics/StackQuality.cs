@@ -15,8 +15,9 @@ namespace TileCompile.Engine.Metrics;
 /// <param name="HotResidue">Pixels (or 1-px wide tracks) standing more than 8σ above their neighbourhood, away from detected stars, summed over the planes.</param>
 /// <param name="ColdResidue">The same below.</param>
 /// <param name="HfdPx">Median half-flux diameter of the same stars as the FWHM: twice their flux-weighted mean radius within 10 px.</param>
+/// <param name="EmptyApertures">How many empty apertures the aperture noise is the scatter of.</param>
 public sealed record QualityFigures(double FwhmPx, int FwhmStars, double ApertureSnr, int SnrStars, double ApertureNoise, double PixelNoise,
-    int StarsAt5Sigma, double DarkestRingSigma, int HotResidue, int ColdResidue, double HfdPx = double.NaN);
+    int StarsAt5Sigma, double DarkestRingSigma, int HotResidue, int ColdResidue, double HfdPx = double.NaN, int EmptyApertures = 0);
 
 /// <summary>A stacked image prepared for measurement: its luminance, sky noise and detected stars.</summary>
 public sealed class StackField
@@ -48,6 +49,9 @@ public static class StackQuality
 {
     /// <summary>Aperture radius (px) of the signal-to-noise measurement.</summary>
     public const double ApertureRadius = 6;
+
+    /// <summary>Empty apertures the noise is measured on before the star clearance is relaxed.</summary>
+    public const int MinEmptyApertures = 400;
     private const double SkyInner = 9;
     private const double SkyOuter = 14;
     private const int Margin = 20;
@@ -95,7 +99,8 @@ public static class StackQuality
     {
         // The figures are independent of each other: measured side by side.
         (double Fwhm, int Count) fwhmFit = default;
-        double apertureNoise = 0, ring = 0, hfd = 0;
+        (double Scatter, int Count) apertureNoise = default;
+        double ring = 0, hfd = 0;
         (int Hot, int Cold) residue = default;
         Parallel.Invoke(() => fwhmFit = MedianFwhm(field), () => apertureNoise = EmptyApertureScatter(field),
             () => residue = Residue(field), () => ring = DarkestRing(field), () => hfd = MedianHfd(field));
@@ -105,10 +110,10 @@ public static class StackQuality
         foreach (var (x, y) in snrStars)
         {
             var flux = ApertureFlux(field.Luminance, x, y);
-            if (double.IsFinite(flux)) snr.Add(flux / apertureNoise);
+            if (double.IsFinite(flux)) snr.Add(flux / apertureNoise.Scatter);
         }
-        return new QualityFigures(fwhm, fwhmCount, snr.Count > 0 ? RobustStats.Median(snr) : double.NaN, snr.Count, apertureNoise, field.PixelNoise,
-            field.Stars.Count, ring, hot, cold, hfd);
+        return new QualityFigures(fwhm, fwhmCount, snr.Count > 0 ? RobustStats.Median(snr) : double.NaN, snr.Count, apertureNoise.Scatter, field.PixelNoise,
+            field.Stars.Count, ring, hot, cold, hfd, apertureNoise.Count);
     }
 
     /// <summary>
@@ -219,17 +224,21 @@ public static class StackQuality
     }
 
     /// <summary>Robust scatter of the sums of empty apertures (sky-subtracted like a star's) on a grid avoiding stars.</summary>
-    public static double EmptyApertureScatter(StackField field)
+    public static (double Scatter, int Count) EmptyApertureScatter(StackField field)
     {
         var image = field.Luminance;
-        // Dense fields (a thousand stars on 800×600) leave few places 28 px from every star: step closer to the
-        // stars, down to just outside the sky annulus, until there are enough empty apertures to measure.
+        // A scatter from n sums is uncertain by about 1.2/√n, and a few dozen apertures (one per clearance-sized
+        // cell) left it uncertain by 15 %, more than the differences between stacks it is meant to show. So the
+        // apertures sit on a grid of half their diameter (neighbours overlap and are correlated, but each adds
+        // information) wherever they keep clear of every star. Dense fields (a thousand stars on 800×600) leave
+        // few places 28 px from every star: keep closer to the stars, down to just outside the sky annulus,
+        // until there are enough.
         List<double> sums = new();
         var index = new StarCells(field.Stars, image.Width, image.Height);
+        var step = (int)ApertureRadius;
         foreach (var clearance in new[] { 2 * SkyOuter, SkyOuter, SkyInner })
         {
             sums = new List<double>();
-            var step = (int)clearance;
             for (var y = Margin; y < image.Height - Margin; y += step)
             {
                 for (var x = Margin; x < image.Width - Margin; x += step)
@@ -241,9 +250,9 @@ public static class StackQuality
                     if (double.IsFinite(sum)) sums.Add(sum);
                 }
             }
-            if (sums.Count >= 30) break;
+            if (sums.Count >= MinEmptyApertures) break;
         }
-        return sums.Count >= 10 ? RobustStats.Mad(sums) : double.NaN;
+        return (sums.Count >= 10 ? RobustStats.Mad(sums) : double.NaN, sums.Count);
     }
 
     /// <summary>Median Moffat FWHM of isolated, unsaturated stars; with the number of stars it is the median of.</summary>

@@ -69,7 +69,7 @@ public sealed class RegistrationPhase : IPipelinePhase
         var engine = context.Config.Get(Keys.Engine) == "phase_correlation" ? RegistrationEngine.PhaseCorrelation : RegistrationEngine.StarMatching;
         var minInliers = context.Config.Get(Keys.StarMinInliers);
         var maxRms = context.Config.Get(Keys.MaxRmsPx);
-        var interpolation = context.Config.Get(Keys.Interpolation) == "bilinear" ? Interpolation.Bilinear : Interpolation.Lanczos3;
+        var interpolation = context.Config.Get(Keys.Interpolation) switch { "bilinear" => Interpolation.Bilinear, "cubic" => Interpolation.Cubic, _ => Interpolation.Lanczos3 };
         var debayer = !cfa ? (DemosaicMethod?)null : context.Config.Get(Keys.Debayer) switch
         {
             "gradient_corrected" => DemosaicMethod.GradientCorrected,
