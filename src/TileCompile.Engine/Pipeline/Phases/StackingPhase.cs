@@ -1,10 +1,7 @@
-using System.Globalization;
 using TileCompile.Engine.Config;
 using TileCompile.Engine.Fits;
 using TileCompile.Engine.Imaging;
 using TileCompile.Engine.Metrics;
-using TileCompile.Engine.Reconstruction;
-using TileCompile.Engine.Registration;
 using TileCompile.Engine.Stacking;
 using TileCompile.Engine.Contracts;
 using StackKeys = TileCompile.Engine.Config.ConfigKeys.Stacking;
@@ -68,27 +65,7 @@ public sealed class StackingPhase : IPipelinePhase
         var planes = new List<float[]>();
         if (mode == RunMode.Full)
         {
-            var synthetic = context.Read(ArtifactCatalog.Synthetic);
-            var weights = ClusterWeights(context, synthetic);
-            var field = new TileWeightField(grid.Grid());
-            var clip = ImageArtifacts.ClipOptions(context.Config);
-            var budget = (long)context.Config.Get(Config.ConfigKeys.RuntimeLimits.MemoryBudgetMiB) * 1024 * 1024;
-            for (var c = 0; c < channels.Channels.Count; c++)
-            {
-                var sources = synthetic.Frames.Select(s => new StackSource(context.Paths.Resolve(s.Path), c, 1f)).ToList();
-                // Outliers were rejected inside each cluster; clipping across clusters would clip the sharper
-                // clusters' star cores, so it is optional (stacking.synthetic_rejection).
-                var finalClip = context.Config.Get(StackKeys.SyntheticRejection) && synthetic.Frames.Count >= 3 ? clip : null;
-                // Each synthetic frame weighs, pixel by pixel, as much as the frames it was made of weigh
-                // there: a cluster of sharp frames leads where it is sharp, as the frames would without clustering.
-                IWeightProvider provider = synthetic.Frames.All(s => s.TileWeightSums is not null)
-                    ? new TileWeights(field, synthetic.Frames.Select((s, k) => s.TileWeightSums![c].Select(v => v * weights[k]).ToArray()).ToList())
-                    : new ConstantWeights(weights.Select((v, k) => v * Mass(synthetic.Frames[k])).ToList());
-                var result = BandStacker.Stack(w, h, sources, provider, finalClip, classic: false,
-                    budget, context.ParallelOptions);
-                if (channels.Drizzle is not null) FillFromReconstruction(context, channels.Channels[c], result.Image);
-                planes.Add(result.Image);
-            }
+            planes = SyntheticStack.Planes(context, channels, grid, w, h);
         }
         else
         {
@@ -121,7 +98,7 @@ public sealed class StackingPhase : IPipelinePhase
         byte[]? preview = null;
         int previewWidth = 0, previewHeight = 0;
         Parallel.Invoke(context.ParallelOptions,
-            () => validation = Validate(context, channels, grid, global, planes, classic, mode,
+            () => validation = StackValidation.Validate(context, channels, grid, global, planes, classic, mode,
                 outputPlanes, new StackImage(classicOutput, outWidth, outHeight, outPlanes)),
             () =>
             {
@@ -145,108 +122,6 @@ public sealed class StackingPhase : IPipelinePhase
         context.WriteJson("artifacts/validation.json", validation, consumed: false);
         context.SetFact("output_width", outWidth);
         context.SetFact("output_height", outHeight);
-    }
-
-    // Each synthetic frame counts with the data it carries (the sum of its frames' weights), so a
-    // one-frame cluster cannot weigh as much as a fifty-frame one; this is the factor quality
-    // weighting puts on top of that (1 when it is off).
-    private static double[] ClusterWeights(PhaseContext context, SyntheticReport synthetic)
-    {
-        if (!context.Config.Get(StackKeys.ClusterWeighting)) return synthetic.Frames.Select(_ => 1.0).ToArray();
-        var kappa = context.Config.Get(StackKeys.KappaCluster);
-        var quality = synthetic.Frames.Select(s => Math.Exp(kappa * s.Quality)).ToArray();
-        var cap = context.Config.Get(StackKeys.CapRatio) * RobustStats.Median(quality.ToList());
-        return quality.Select(v => Math.Min(v, cap)).ToArray();
-    }
-
-    private static double Mass(SyntheticFrame s) => s.WeightSum > 0 ? s.WeightSum : s.Members;
-
-    // Honest validation: the result against the classic clipped mean of the same registered frames, both
-    // measured the same way on the output images (Moffat FWHM, aperture signal-to-noise of the same stars).
-    private static object Validate(PhaseContext context, ChannelReport channels, TileGridReport grid, GlobalMetricsReport global,
-        List<float[]> planes, List<float[]> classic, RunMode mode, List<float[]> result, StackImage reference)
-    {
-        // Luminance of the channel planes: G for colour data, L for mono.
-        var lum = channels.Channels.Count == 3 ? 1 : 0;
-        var (w, h) = channels.StackSize();
-        var plane = new ImagePlane(w, h, planes[lum]);
-        var mean = new ImagePlane(w, h, classic[lum]);
-        // The classic stack only changes with the phases before this one, so a re-run of this phase (a resume from
-        // STACKING) finds its figures in the memo of the last attempt when the classic images are the same, bit for bit.
-        var key = ClassicMeasures.KeyOf(reference, mean.Data);
-        var memo = ReadMemo(context.Paths.Resolve(ClassicMemoPath)) is { } m && m.Key == key ? m : null;
-        var figures = ResultValidation.Measure(result, reference, plane, mean, grid.Grid(), memo, key, context.ParallelOptions);
-        var (q, c) = (figures.Result, figures.Classic.Figures);
-        context.WriteJson(ClassicMemoPath, figures.Classic, consumed: false);
-        var noiseRatio = figures.NoiseRatio;
-        var seamsMeanRatio = figures.Classic.SeamRatio;
-        var g = global.Frames.Select(f => f.Weight.Average()).OrderBy(v => v).ToArray();
-
-        var fwhmImprovement = 100 * (c.FwhmPx - q.FwhmPx) / c.FwhmPx;
-        var snrRatio = q.ApertureSnr / c.ApertureSnr;
-        var failures = new List<string>();
-        var measured = double.IsFinite(fwhmImprovement) && double.IsFinite(snrRatio);
-        if (measured && fwhmImprovement < 0 && snrRatio < 1)
-            failures.Add($"the result is worse than the classic clipped mean of the same frames on both counts: FWHM {q.FwhmPx:0.00} px against {c.FwhmPx:0.00} px, " +
-                         $"aperture SNR {q.ApertureSnr:0.0} against {c.ApertureSnr:0.0}");
-        if (!(figures.SeamRatio <= Math.Max(1.2, seamsMeanRatio * 1.1))) failures.Add($"steps across tile boundaries are {figures.SeamRatio:0.00}× the steps elsewhere");
-        foreach (var f in failures) context.Warn("validation_failed", "validation: " + f);
-        context.SetFact("validation", failures.Count == 0 ? (measured ? "passed" : "not measured") : "failed");
-        return new
-        {
-            mode = mode.ToString().ToLowerInvariant(),
-            frames = channels.Frames.Count,
-            reference = "classic sigma-clipped mean of the same registered frames (artifacts/classic_stack.fit)",
-            fwhm_result_px = q.FwhmPx,
-            fwhm_classic_px = c.FwhmPx,
-            fwhm_stars = q.FwhmStars,
-            fwhm_improvement_percent = fwhmImprovement,
-            hfd_result_px = q.HfdPx,
-            hfd_classic_px = c.HfdPx,
-            aperture_snr_result = q.ApertureSnr,
-            aperture_snr_classic = c.ApertureSnr,
-            aperture_snr_ratio = snrRatio,
-            snr_stars = q.SnrStars,
-            stars_at_5sigma_result = q.StarsAt5Sigma,
-            stars_at_5sigma_classic = c.StarsAt5Sigma,
-            darkest_ring_sigma = q.DarkestRingSigma,
-            hot_residue = q.HotResidue,
-            cold_residue = q.ColdResidue,
-            background_noise_ratio = noiseRatio,
-            tile_boundary_step_ratio = figures.SeamRatio,
-            tile_boundary_step_ratio_classic = seamsMeanRatio,
-            global_weight_min = g[0],
-            global_weight_median = g[g.Length / 2],
-            global_weight_max = g[^1],
-            passed = failures.Count == 0,
-            failures,
-        };
-    }
-
-
-    private const string ClassicMemoPath = "artifacts/classic_measures.json";
-
-    // A memo that is missing, unreadable or of another shape is no memo: the figures are measured again.
-    private static ClassicMeasures? ReadMemo(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? System.Text.Json.JsonSerializer.Deserialize<ClassicMeasures>(File.ReadAllBytes(path), PhaseContext.JsonFormat) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException)
-        {
-            return null;
-        }
-    }
-
-
-    // Drizzled pixels no drop reached in any cluster: phase 7 filled them from the registered frames; take those.
-    private static void FillFromReconstruction(PhaseContext context, string channel, float[] image)
-    {
-        if (Array.TrueForAll(image, float.IsFinite)) return;
-        using var fits = FitsImage.Open(context.Paths.Resolve(ImageArtifacts.Reconstructed(channel)));
-        var reconstruction = fits.ReadPlane();
-        for (var i = 0; i < image.Length; i++) if (!float.IsFinite(image[i])) image[i] = reconstruction[i];
     }
 
     // The Bayer pattern when the planes are half-resolution CFA sub-planes that the output step must interpolate; null otherwise.
