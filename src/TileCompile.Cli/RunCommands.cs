@@ -233,7 +233,7 @@ internal static class RunCommands
                 foreach (var e in EventLogReader.ReadAll(paths.Events)) printer.Print(e);
                 return 0;
             }
-            await foreach (var e in EventLogReader.FollowRun(paths, token))
+            await foreach (var e in EventLogReader.FollowRun(paths, cancellationToken: token))
                 printer.Print(e);
             return 0;
         }));

@@ -3,9 +3,25 @@ using TileCompile.PowerShell.Tests.Support;
 
 namespace TileCompile.PowerShell.Tests;
 
-/// <summary>The module works beside another module that already loaded a different YamlDotNet.</summary>
-public class DependencyIsolationTests
+/// <summary>The module works beside another module that already loaded a different YamlDotNet, and keeps its libraries to itself.</summary>
+public class DependencyIsolationTests : IClassFixture<SampleFrames>
 {
+    private readonly SampleFrames _frames;
+    public DependencyIsolationTests(SampleFrames frames) => _frames = frames;
+
+    [Fact]
+    public void A_run_loads_MathNet_from_the_modules_own_folder_into_the_engines_context()
+    {
+        using var dir = new TempDirectory();
+        using var session = new PowerShellSession();
+        var run = session.Run($"Start-TileRun '{_frames.FramesPath}' -RunsRoot '{dir.Path}' -RunId deps -PassThru")[^1];
+        Assert.Equal("Completed", run.Properties["Status"].Value.ToString());
+
+        var mathNet = Assert.Single(AppDomain.CurrentDomain.GetAssemblies(), a => a.GetName().Name == "MathNet.Numerics");
+        Assert.Equal("TileCompile.Engine", AssemblyLoadContext.GetLoadContext(mathNet)!.Name);
+        Assert.StartsWith(Path.Combine(PowerShellSession.RepoRoot, "module", "bin", "deps"), mathNet.Location);
+    }
+
     [Fact]
     public void EngineUsesItsOwnYamlDotNetWhenAnotherVersionIsLoaded()
     {

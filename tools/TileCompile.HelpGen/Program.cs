@@ -143,4 +143,9 @@ static string Para(XElement? doc, string kind)
 }
 
 static string Clean(string? text) =>
-    string.Join(" ", (text ?? "").Split(new[] { ' ', '\n', '\r', '\t' }, StringSplitOptions.RemoveEmptyEntries));
+    string.Join(" ", (text ?? "").Split(Whitespace.Characters, StringSplitOptions.RemoveEmptyEntries));
+
+static class Whitespace
+{
+    public static readonly char[] Characters = { ' ', '\n', '\r', '\t' };
+}

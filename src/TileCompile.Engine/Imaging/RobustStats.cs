@@ -1,3 +1,5 @@
+using MathNet.Numerics.Statistics;
+
 namespace TileCompile.Engine.Imaging;
 
 /// <summary>Median and MAD helpers over finite values (NaN ignored).</summary>
@@ -28,16 +30,18 @@ public static class RobustStats
         return 1.4826 * MedianInPlace(dev.ToArray());
     }
 
-    /// <summary>Median of a double list (sorted copy).</summary>
+    /// <summary>Median of the finite values of a double list (NaN when there are none); the list is not changed.</summary>
     public static double Median(IReadOnlyList<double> values)
     {
-        if (values.Count == 0) return double.NaN;
-        var sorted = new double[values.Count];
         var n = 0;
-        for (var i = 0; i < values.Count; i++) if (double.IsFinite(values[i])) sorted[n++] = values[i];
+        for (var i = 0; i < values.Count; i++) if (double.IsFinite(values[i])) n++;
         if (n == 0) return double.NaN;
-        Array.Sort(sorted, 0, n);
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        var finite = new double[n];
+        n = 0;
+        for (var i = 0; i < values.Count; i++) if (double.IsFinite(values[i])) finite[n++] = values[i];
+        // MathNet's selection: six times faster than sorting the few hundred values these lists hold, and the
+        // same order statistic (docs/performance.md, micro-benchmarks).
+        return ArrayStatistics.MedianInplace(finite);
     }
 
     /// <summary>1.4826 × MAD of a double list.</summary>

@@ -23,8 +23,8 @@ public sealed class PhaseContext
     private readonly HashSet<PhaseId>? _reads;
 
     internal PhaseContext(PhaseId phase, RunPaths paths, RunInfo run, ConfigView config, EventLogWriter log, Action fence,
-        Func<PhaseId, PhaseManifest?> manifests, FrameRecordStore frames, CancellationToken cancellationToken, int parallelism,
-        IReadOnlyList<PhaseId>? reads = null)
+        Func<PhaseId, PhaseManifest?> manifests, FrameRecordStore frames, int parallelism, IReadOnlyList<PhaseId>? reads,
+        CancellationToken cancellationToken)
     {
         Phase = phase;
         _reads = reads?.ToHashSet();

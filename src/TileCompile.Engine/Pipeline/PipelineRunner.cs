@@ -160,7 +160,7 @@ public sealed class PipelineRunner
         return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken, toPhase: toPhase);
     }
 
-    private static void Stage(string staging, string final, string runId, TileConfig config, IReadOnlyList<string> inputDirs, string pattern, IReadOnlyList<string> files)
+    private static void Stage(string staging, string final, string runId, TileConfig config, List<string> inputDirs, string pattern, IReadOnlyList<string> files)
     {
         Directory.CreateDirectory(Path.Combine(staging, "logs"));
         Directory.CreateDirectory(Path.Combine(staging, "state"));
@@ -311,7 +311,7 @@ public sealed class PipelineRunner
                 if (p != PhaseId.ScanInput) memoryWorkers ??= FitWorkers(state, workers, log);
                 // --only-failed-frames concerns the phase the resume starts at; later phases see new inputs.
                 var retryFailedOnly = onlyFailedFrames && p == plan.FirstToRun;
-                RunPhase(state, p, log, runLock, attempt, clearFrameRecords && !retryFailedOnly, memoryWorkers ?? workers, token, retryFailedOnly);
+                RunPhase(state, p, log, runLock, attempt, clearFrameRecords && !retryFailedOnly, memoryWorkers ?? workers, retryFailedOnly, token);
                 running = null;
             }
             if (stoppedAfter is { } stop)
@@ -393,13 +393,13 @@ public sealed class PipelineRunner
     }
 
     private void RunPhase(RunState state, PhaseId p, EventLogWriter log, RunLock runLock, int attempt, bool clearFrameRecords, int workers,
-        CancellationToken token, bool onlyFailedFrames)
+        bool onlyFailedFrames, CancellationToken token)
     {
         var phase = _phases[p];
         var paths = state.Paths;
         Retire(state, p, attempt);
         var calibration = phase.ReadsCalibrationFrames ? Fingerprints.CalibrationDigest(phase, state.Config, state.Info) : null;
-        var fingerprint = Fingerprints.Compute(phase, state.Config, state.Info, up => _planner.UpstreamDigest(state, up), calibration);
+        var fingerprint = Fingerprints.Compute(phase, state.Config, state.Info, up => ResumePlanner.UpstreamDigest(state, up), calibration);
         var frames = new FrameRecordStore(paths.FrameRecords((int)p), fingerprint, paths, acceptOtherFingerprints: onlyFailedFrames);
         if (clearFrameRecords) frames.Clear();
         log.Append("phase_start", new JsonObject { ["phase"] = (int)p, ["phase_name"] = PhaseNames.Of(p) });
@@ -410,7 +410,7 @@ public sealed class PipelineRunner
         for (var tryNumber = 0; ; tryNumber++)
         {
             context = new PhaseContext(p, paths, state.Info, new ConfigView(state.Config, p, phase.ConfigKeys), log,
-                runLock.EnsureHeld, state.Manifest, frames, token, workers, phase.Reads) { RetryExcludedFrames = onlyFailedFrames };
+                runLock.EnsureHeld, state.Manifest, frames, workers, phase.Reads, token) { RetryExcludedFrames = onlyFailedFrames };
             try
             {
                 phase.Run(context);
@@ -447,7 +447,7 @@ public sealed class PipelineRunner
             Fingerprint = fingerprint,
             Config = Fingerprints.ConfigValues(phase, state.Config),
             Upstream = new SortedDictionary<string, string>(phase.Reads.ToDictionary(r => ((int)r).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                r => _planner.UpstreamDigest(state, r) ?? "missing"), StringComparer.Ordinal),
+                r => ResumePlanner.UpstreamDigest(state, r) ?? "missing"), StringComparer.Ordinal),
             Artifacts = artifacts,
             OutputDigest = PhaseManifest.DigestOf(artifacts),
             Attempt = attempt,

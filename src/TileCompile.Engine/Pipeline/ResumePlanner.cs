@@ -124,7 +124,7 @@ internal sealed class ResumePlanner
     }
 
     /// <summary>The output digest later phases see for <paramref name="p"/>.</summary>
-    public string? UpstreamDigest(RunState state, PhaseId p) =>
+    public static string? UpstreamDigest(RunState state, PhaseId p) =>
         ModeSkipped(state, p) ? Fingerprints.SkippedByMode : state.Manifest(p)?.OutputDigest;
 
     /// <summary>Cheap check: manifest, sizes, and (optionally) fingerprint. Null when the phase is up to date.</summary>

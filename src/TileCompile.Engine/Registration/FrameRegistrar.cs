@@ -252,7 +252,7 @@ public static class FrameRegistrar
     // to stars at these positions with these residuals: s²·(JᵀWJ)⁻¹ carried to each grid point, the scale s²
     // taken from the weighted residuals themselves, so noisy faint stars with little weight do not
     // make a good fit look poor.
-    private static double SimilarityPrecision(IReadOnlyList<(double X, double Y)> points, IReadOnlyList<double>? weights, IReadOnlyList<double> residuals,
+    private static double SimilarityPrecision(List<(double X, double Y)> points, List<double>? weights, List<double> residuals,
         int width, int height)
     {
         var n = points.Count;

@@ -1,3 +1,4 @@
+using TileCompile.Engine.Numerics;
 using TileCompile.Engine.Imaging;
 
 namespace TileCompile.Engine.Registration;
@@ -200,7 +201,7 @@ public static class ImageAlignment
             for (var p = 0; p < 6; p++)
             for (var q = 0; q < 6; q++)
                 normal[p, q] = q >= p ? upper[p * 6 + q] : upper[q * 6 + p];
-            if (Solve(normal, rhs) is not { } step) return null;
+            if (LinearSystem.Solve(normal, rhs) is not { } step) return null;
             a += step[0];
             b += step[1];
             e += step[2];
@@ -210,7 +211,7 @@ public static class ImageAlignment
             if (gain <= 0.05 || Math.Abs(a) > 2 || Math.Abs(b) > 2) return null;
             // Precision from the inverse normal matrix: σ²·(JᵀWJ)⁻¹, σ the robust residual spread, carried to a
             // grid across the image and widened by how many neighbouring samples share their noise.
-            var covariance = Invert(normal);
+            var covariance = LinearSystem.Invert(normal);
             precision = covariance is null ? double.NaN : scale * correlation * GridSpread(covariance, w, h);
             // Settled when no part of the image moves by more than a thousandth of a pixel per step.
             var reach = 0.5 * Math.Max(w, h);
@@ -318,52 +319,5 @@ public static class ImageAlignment
         var top = d[i0] + tx * (d[i0 + 1] - d[i0]);
         var bottom = d[i0 + w] + tx * (d[i0 + w + 1] - d[i0 + w]);
         return top + ty * (bottom - top);
-    }
-
-    private static double[]? Solve(double[,] m, double[] rhs)
-    {
-        var n = rhs.Length;
-        var a = (double[,])m.Clone();
-        var b = (double[])rhs.Clone();
-        for (var col = 0; col < n; col++)
-        {
-            var pivot = col;
-            for (var row = col + 1; row < n; row++)
-                if (Math.Abs(a[row, col]) > Math.Abs(a[pivot, col])) pivot = row;
-            if (Math.Abs(a[pivot, col]) < 1e-12) return null;
-            if (pivot != col)
-            {
-                for (var k = 0; k < n; k++) (a[col, k], a[pivot, k]) = (a[pivot, k], a[col, k]);
-                (b[col], b[pivot]) = (b[pivot], b[col]);
-            }
-            for (var row = col + 1; row < n; row++)
-            {
-                var factor = a[row, col] / a[col, col];
-                for (var k = col; k < n; k++) a[row, k] -= factor * a[col, k];
-                b[row] -= factor * b[col];
-            }
-        }
-        var x = new double[n];
-        for (var row = n - 1; row >= 0; row--)
-        {
-            var sum = b[row];
-            for (var k = row + 1; k < n; k++) sum -= a[row, k] * x[k];
-            x[row] = sum / a[row, row];
-        }
-        return x;
-    }
-
-    private static double[,]? Invert(double[,] m)
-    {
-        var n = m.GetLength(0);
-        var inverse = new double[n, n];
-        for (var col = 0; col < n; col++)
-        {
-            var unit = new double[n];
-            unit[col] = 1;
-            if (Solve(m, unit) is not { } x) return null;
-            for (var row = 0; row < n; row++) inverse[row, col] = x[row];
-        }
-        return inverse;
     }
 }

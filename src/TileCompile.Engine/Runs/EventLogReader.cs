@@ -22,7 +22,7 @@ public static class EventLogReader
     /// Follows a run's log until the run is over: it ended and its process let go of the lock, or no live process
     /// has held the lock for three polls in a row (the run died without a last event, or is not running at all).
     /// </summary>
-    public static IAsyncEnumerable<RunEvent> FollowRun(RunPaths paths, CancellationToken cancellationToken = default, int pollMilliseconds = 200)
+    public static IAsyncEnumerable<RunEvent> FollowRun(RunPaths paths, int pollMilliseconds = 200, CancellationToken cancellationToken = default)
     {
         var idlePolls = 0;
         return Follow(paths.Events, last =>
@@ -33,7 +33,7 @@ public static class EventLogReader
                 return false;
             }
             return last?.Type == "run_end" || ++idlePolls >= 3;
-        }, cancellationToken, pollMilliseconds);
+        }, pollMilliseconds, cancellationToken);
     }
 
     /// <summary>
@@ -41,8 +41,8 @@ public static class EventLogReader
     /// until <paramref name="stop"/> says so or the token is cancelled. Incomplete last lines are
     /// held back until their newline arrives.
     /// </summary>
-    public static async IAsyncEnumerable<RunEvent> Follow(string path, Func<RunEvent?, bool> stop,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default, int pollMilliseconds = 200)
+    public static async IAsyncEnumerable<RunEvent> Follow(string path, Func<RunEvent?, bool> stop, int pollMilliseconds = 200,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         long position = 0;
         var splitter = new LineSplitter();

@@ -12,7 +12,7 @@ public sealed class LineSplitter
     public const int DefaultMaxLineBytes = 4 << 20;
 
     private readonly int _maxLineBytes;
-    private readonly MemoryStream _line = new();
+    private readonly System.Buffers.ArrayBufferWriter<byte> _line = new();
     private bool _skipping;
 
     /// <summary>Creates a splitter that skips lines of more than <paramref name="maxLineBytes"/> bytes.</summary>
@@ -30,20 +30,20 @@ public sealed class LineSplitter
             var part = newline < 0 ? bytes : bytes[..newline];
             if (!_skipping)
             {
-                if (_line.Length + part.Length > _maxLineBytes)
+                if (_line.WrittenCount + part.Length > _maxLineBytes)
                 {
                     _skipping = true;
-                    _line.SetLength(0);
+                    _line.ResetWrittenCount();
                 }
                 else
                 {
-                    _line.Write(part);
+                    System.Buffers.BuffersExtensions.Write(_line, part);
                 }
             }
             if (newline < 0) return;
             if (_skipping) SkippedLines++;
-            else lines.Add(Encoding.UTF8.GetString(_line.GetBuffer(), 0, (int)_line.Length));
-            _line.SetLength(0);
+            else lines.Add(Encoding.UTF8.GetString(_line.WrittenSpan));
+            _line.ResetWrittenCount();
             _skipping = false;
             bytes = bytes[(newline + 1)..];
         }

@@ -80,6 +80,6 @@ public static class RunMaintenance
         }
     }
 
-    private static IEnumerable<string> IntermediateFolders(RunPaths paths) =>
+    private static string[] IntermediateFolders(RunPaths paths) =>
         new[] { Path.Combine(paths.Root, "work"), Path.Combine(paths.Root, "outputs", "registered") };
 }

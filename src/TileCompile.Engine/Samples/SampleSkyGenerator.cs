@@ -19,7 +19,7 @@ public static class SampleSkyGenerator
     /// and returns its truth. Existing files of the same names are replaced.
     /// </summary>
     public static SampleTruth Generate(SampleSkyOptions options, string directory, IProgress<int>? progress = null,
-        CancellationToken cancellationToken = default, int maxParallelism = 0)
+        int maxParallelism = 0, CancellationToken cancellationToken = default)
     {
         options.Validate();
         Directory.CreateDirectory(directory);

@@ -22,8 +22,11 @@ namespace TileCompile;
 /// </example>
 [Cmdlet(VerbsCommon.New, "TileSampleData", SupportsShouldProcess = true)]
 [OutputType(typeof(TileSampleSet))]
-public sealed class NewTileSampleData : PSCmdlet
+public sealed class NewTileSampleData : PSCmdlet, IDisposable
 {
+    /// <summary>Releases the cancellation source (PowerShell disposes a cmdlet when its pipeline ends).</summary>
+    public void Dispose() => _cancel.Dispose();
+
     private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>

@@ -20,7 +20,7 @@ internal static class EngineBridge
             Sensor = sensor == TileSampleSensor.Rggb ? SampleSensor.Rggb : SampleSensor.Mono,
             Seed = seed,
         };
-        var truth = SampleSkyGenerator.Generate(options, directory, new Progress(progress), cancellationToken);
+        var truth = SampleSkyGenerator.Generate(options, directory, new Progress(progress), cancellationToken: cancellationToken);
         return new TileSampleSet
         {
             Path = directory,

@@ -153,7 +153,7 @@ internal static class RunBridge
     public static IEnumerable<TileRunEvent> Follow(string runDir, CancellationToken token)
     {
         var paths = new RunPaths(runDir);
-        var stream = EventLogReader.FollowRun(paths, token);
+        var stream = EventLogReader.FollowRun(paths, cancellationToken: token);
         var e = stream.GetAsyncEnumerator(token);
         try
         {

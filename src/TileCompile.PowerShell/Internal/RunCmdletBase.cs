@@ -10,8 +10,21 @@ namespace TileCompile.PowerShell.Internal;
 /// default runs root, and running the engine on a worker thread while the pipeline thread writes
 /// its events, progress and errors (only that thread may).
 /// </summary>
-public abstract class RunCmdletBase : PSCmdlet
+public abstract class RunCmdletBase : PSCmdlet, IDisposable
 {
+    /// <summary>Releases the cancellation source (PowerShell disposes a cmdlet when its pipeline ends).</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the cmdlet holds.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _cancel.Dispose();
+    }
+
     private readonly CancellationTokenSource _cancel = new();
     private volatile bool _stopping;
 

@@ -27,7 +27,7 @@ public class FrontEndErrorsTests
         Assert.Equal((id, kind), FrontEndErrors.Identify(error));
 
     [Fact]
-    public void A_bug_is_not_a_user_error() => Assert.Null(FrontEndErrors.Identify(new NullReferenceException()));
+    public void A_bug_is_not_a_user_error() => Assert.Null(FrontEndErrors.Identify(new InvalidOperationException("a bug")));
 
     [Fact]
     public void The_plan_has_the_same_words_everywhere()

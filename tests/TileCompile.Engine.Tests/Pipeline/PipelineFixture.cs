@@ -55,7 +55,11 @@ public abstract class PipelineFixture : IDisposable
         return Truth.Frames.Single(f => f.File == name);
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _dir.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
 
 public sealed class MonoPipelineFixture : PipelineFixture

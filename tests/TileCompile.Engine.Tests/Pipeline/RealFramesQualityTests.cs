@@ -17,7 +17,7 @@ public class RealFramesQualityTests(Xunit.Abstractions.ITestOutputHelper output)
     private static string Night1 => Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "data", "real", "seestar-s50-m94", "night1"));
 
     // Per pixel: iterate a 3σ clip about the median (σ from the kept samples' own scatter) and average what is left.
-    private static float[] ClassicClippedMean(IReadOnlyList<float[]> frames)
+    private static float[] ClassicClippedMean(List<float[]> frames)
     {
         var n = frames.Count;
         var result = new float[frames[0].Length];

@@ -6,7 +6,7 @@ namespace TileCompile.Engine.Tests.Runs;
 
 public class ResumeTests
 {
-    private static IReadOnlyList<RunEvent> AttemptEvents(string runDir, int attempt) =>
+    private static List<RunEvent> AttemptEvents(string runDir, int attempt) =>
         RunFixture.Log(runDir).Where(e => e.Attempt == attempt).ToList();
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class RegisteredSession
         Assert.True(result.Status == "ok", result.Error);
 
         var json = File.ReadAllText(Path.Combine(result.RunDir, RegistrationPhase.ReportJson));
-        var report = JsonSerializer.Deserialize<RegistrationReport>(json, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower })!;
+        var report = JsonSerializer.Deserialize<RegistrationReport>(json, TileCompile.Engine.Tests.Support.ReportJson.Options)!;
         var reference = truth.Frames.Single(f => f.File == report.Reference).Index;
         var frames = report.Frames.Select(frame =>
         {
