@@ -52,28 +52,7 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             var header = image.Header.Clone();
             header.Remove("BAYERPAT");
             header.Set("TC-CHAN", string.Join(",", channels), "planes of this cube");
-            float[] cube;
-            if (pattern is not { } cfa)
-            {
-                cube = plane.Data;
-            }
-            else
-            {
-                cube = new float[width * height * 3];
-                var (rx, ry) = BayerCells.Offset(cfa, CfaColor.Red);
-                var (bx, by) = BayerCells.Offset(cfa, CfaColor.Blue);
-                var greens = BayerCells.GreenOffsets(cfa);
-                Fill(plane, cube.AsSpan(0, width * height), width, height, rx, ry);
-                Fill(plane, cube.AsSpan(2 * width * height, width * height), width, height, bx, by);
-                var g = cube.AsSpan(width * height, width * height);
-                for (var y = 0; y < height; y++)
-                for (var x = 0; x < width; x++)
-                {
-                    var a = plane[2 * x + greens[0].X, 2 * y + greens[0].Y];
-                    var b = plane[2 * x + greens[1].X, 2 * y + greens[1].Y];
-                    g[y * width + x] = float.IsFinite(a) && float.IsFinite(b) ? 0.5f * (a + b) : float.IsFinite(a) ? a : b;
-                }
-            }
+            var cube = pattern is { } cfa ? BayerCells.SplitPlanes(plane, cfa) : plane.Data;
             var record = context.WriteArtifact(relative, s => FitsWriter.WriteFloat32(s, cube, width, height, channels.Count, header));
             return (relative, (IReadOnlyList<Runs.ArtifactRecord>)new[] { record });
         });
@@ -132,12 +111,5 @@ public sealed class ChannelSplitPhase : IPipelinePhase
             $"the frames were drizzled, but their sub-pixel positions reach only {reached:P0} of the {(cfa ? "2x2 Bayer" : "pixel")} cell (at least {MinDitherCoverage:P0} is needed " +
             "to fill the gaps between photosites): the full-resolution frames are stacked instead. Dither between exposures to drizzle.");
         return null;
-    }
-
-    private static void Fill(ImagePlane plane, Span<float> target, int width, int height, int dx, int dy)
-    {
-        for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
-            target[y * width + x] = plane[2 * x + dx, 2 * y + dy];
     }
 }

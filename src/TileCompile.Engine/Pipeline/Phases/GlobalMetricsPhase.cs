@@ -69,43 +69,11 @@ public sealed class GlobalMetricsPhase : IPipelinePhase
         var fluxes = measured.Select(m => m.Fluxes).ToArray();
 
         var clamp = context.Config.Get(Keys.Clamp);
-        var k = context.Config.Get(Keys.WeightExponentScale);
-        var quality = new double[n][];
-        var weight = new double[n][];
-        for (var i = 0; i < n; i++)
-        {
-            quality[i] = new double[nc];
-            weight[i] = new double[nc];
-        }
-        var used = new double[3];
+        var rule = new GlobalWeightRule(context.Config.Get(Keys.Method) == "snr",
+            (context.Config.Get(Keys.WeightBackground), context.Config.Get(Keys.WeightNoise), context.Config.Get(Keys.WeightGradient)),
+            context.Config.Get(Keys.AdaptiveWeights), context.Config.Get(Keys.WeightExponentScale), clamp.Low, clamp.High, RelativeFloor);
         var referenceIndex = channels.Frames.FindIndex(f => f.Frame == registration.Reference);
-        var transparency = new double[n][];
-        for (var i = 0; i < n; i++)
-        {
-            transparency[i] = new double[nc];
-            for (var c = 0; c < nc; c++) transparency[i][c] = referenceIndex < 0 ? 1 : SnrWeighting.Transparency(fluxes[i][c], fluxes[referenceIndex][c]);
-        }
-        var snr = context.Config.Get(Keys.Method) == "snr";
-        for (var c = 0; c < nc; c++)
-        {
-            if (snr)
-            {
-                var snrWeights = SnrWeighting.GlobalWeights(Enumerable.Range(0, n).Select(i => transparency[i][c]).ToList(), Enumerable.Range(0, n).Select(i => noise[i][c]).ToList());
-                for (var i = 0; i < n; i++)
-                {
-                    weight[i][c] = snrWeights[i];
-                    // The quality that clustering and reports read: log of the weight, in the same units as exp(Q).
-                    quality[i][c] = Math.Log(Math.Max(snrWeights[i], 1e-12));
-                }
-                continue;
-            }
-            var (a, b, g) = (context.Config.Get(Keys.WeightBackground), context.Config.Get(Keys.WeightNoise), context.Config.Get(Keys.WeightGradient));
-            var published = QualityWeighting.Weights(Enumerable.Range(0, n).Select(i => norm.Frames[i].Background[c]).ToList(),
-                Enumerable.Range(0, n).Select(i => noise[i][c]).ToList(), Enumerable.Range(0, n).Select(i => energy[i][c]).ToList(),
-                (a, b, g), context.Config.Get(Keys.AdaptiveWeights), k, (clamp.Low, clamp.High), RelativeFloor);
-            used = published.Criteria;
-            for (var i = 0; i < n; i++) (quality[i][c], weight[i][c]) = (published.Quality[i], published.Weight[i]);
-        }
+        var (quality, weight, transparency, used) = GlobalWeights.Compute(noise, energy, fluxes, norm.Frames.Select(f => f.Background).ToList(), referenceIndex, rule);
 
         // Streaked frames and doubtful registrations weigh next to nothing, whatever their noise says.
         var registered = channels.Frames.Select(f => registration.Frames.FirstOrDefault(r => r.Frame == f.Frame)).ToList();

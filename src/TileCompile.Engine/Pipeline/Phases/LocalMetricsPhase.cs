@@ -83,46 +83,11 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         var m3 = perFrame.Select(p => p.M3).ToArray();
 
         var clamp = context.Config.Get(Keys.Clamp);
-        var k = context.Config.Get(Keys.WeightExponentScale);
-        var budget = context.Config.Get(Keys.NoiseBudget);
-        var (wf, wr, wc) = (context.Config.Get(Keys.StarFwhm), context.Config.Get(Keys.StarRoundness), context.Config.Get(Keys.StarContrast));
-        var (wm, wb) = (context.Config.Get(Keys.StructureMetric), context.Config.Get(Keys.StructureBackground));
-        var quality = Cube(n, nc, nt);
-        var weight = Cube(n, nc, nt);
-        var snr = context.Config.Get(Keys.Method) == "snr";
-        var exponent = context.Config.Get(Keys.FwhmExponent);
-        for (var c = 0; c < nc; c++)
-        {
-            for (var t = 0; t < nt; t++)
-            {
-                if (snr)
-                {
-                    var median = isStar[t] ? RobustStats.Median(Enumerable.Range(0, n).Select(f => m1[f][c][t]).ToList()) : double.NaN;
-                    for (var f = 0; f < n; f++)
-                    {
-                        var factor = isStar[t] ? SnrWeighting.SharpnessFactor(m1[f][c][t], median, exponent) : 1;
-                        quality[f][c][t] = Math.Log(factor);
-                        weight[f][c][t] = global.Frames[f].Weight[c] * factor;
-                    }
-                    continue;
-                }
-                // Where all frames are nearly alike in a tile, a difference of a percent must not become several sigmas.
-                var z1 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m1[f][c][t]).ToList(), RelativeFloor);
-                var z2 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m2[f][c][t]).ToList(), RelativeFloor);
-                var z3 = RobustStats.ZScores(Enumerable.Range(0, n).Select(f => m3[f][c][t]).ToList(), RelativeFloor);
-                var clipped = new double[n];
-                var g = new double[n];
-                for (var f = 0; f < n; f++)
-                {
-                    var q = isStar[t] ? wf * -z1[f] + wr * z2[f] + wc * z3[f] : wm * z1[f] - wb * z2[f];
-                    quality[f][c][t] = q;
-                    clipped[f] = Math.Clamp(q, clamp.Low, clamp.High);
-                    g[f] = global.Frames[f].Weight[c];
-                }
-                var kt = LocalWeighting.Exponent(g, clipped, k, budget);
-                for (var f = 0; f < n; f++) weight[f][c][t] = g[f] * Math.Exp(kt * clipped[f]);
-            }
-        }
+        var rule = new LocalWeightRule(context.Config.Get(Keys.Method) == "snr", context.Config.Get(Keys.FwhmExponent), clamp.Low, clamp.High,
+            context.Config.Get(Keys.WeightExponentScale), context.Config.Get(Keys.NoiseBudget),
+            context.Config.Get(Keys.StarFwhm), context.Config.Get(Keys.StarRoundness), context.Config.Get(Keys.StarContrast),
+            context.Config.Get(Keys.StructureMetric), context.Config.Get(Keys.StructureBackground), RelativeFloor);
+        var (quality, weight) = LocalWeightCubes.Compute(m1, m2, m3, global.Frames.Select(f => f.Weight).ToList(), isStar, rule);
 
         var cubes = new LocalWeights
         {
@@ -147,11 +112,6 @@ public sealed class LocalMetricsPhase : IPipelinePhase
         context.SetFact("star_tiles", isStar.Count(s => s));
         context.SetFact("tiles", nt);
     }
-
-    private static double[][][] Cube(int n, int nc, int nt) =>
-        Enumerable.Range(0, n).Select(_ => Plane(nc, nt)).ToArray();
-
-    private static double[][] Plane(int nc, int nt) => Enumerable.Range(0, nc).Select(_ => new double[nt]).ToArray();
 
     // One frame's tile metrics per channel: FWHM, roundness and contrast of STAR tiles; E/σ and B of STRUCTURE tiles.
     private sealed record TileMeasures(double[][] M1, double[][] M2, double[][] M3);

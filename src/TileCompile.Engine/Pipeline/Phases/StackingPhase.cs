@@ -62,24 +62,8 @@ public sealed class StackingPhase : IPipelinePhase
             context.Warn("emergency_mode", $"only {used} usable frames, below assumptions.frames_min ({context.Config.Get(Config.ConfigKeys.Assumptions.FramesMin)}): the result is below the method's minimum");
 
         var (w, h) = channels.StackSize();
-        var planes = new List<float[]>();
-        if (mode == RunMode.Full)
-        {
-            planes = SyntheticStack.Planes(context, channels, grid, w, h);
-        }
-        else
-        {
-            foreach (var name in channels.Channels)
-            {
-                using var image = FitsImage.Open(context.Paths.Resolve(ImageArtifacts.Reconstructed(name)));
-                planes.Add(image.ReadPlane());
-            }
-        }
-        var classic = channels.Channels.Select(name =>
-        {
-            using var image = FitsImage.Open(context.Paths.Resolve(ImageArtifacts.Classic(name)));
-            return image.ReadPlane();
-        }).ToList();
+        var planes = mode == RunMode.Full ? SyntheticStack.Planes(context, channels, grid, w, h) : ReadPlanes(context, channels, ImageArtifacts.Reconstructed);
+        var classic = ReadPlanes(context, channels, ImageArtifacts.Classic);
 
         // Back to the reference frame's linear scale.
         var refIndex = norm.Frames.FindIndex(f => f.Frame == registration.Reference);
@@ -106,14 +90,7 @@ public sealed class StackingPhase : IPipelinePhase
                     preview = PreviewStretch.ToBytes(outputPlanes, outWidth, outHeight, 1200, out previewWidth, out previewHeight);
             });
 
-        var header = StackHeader.For(context, registration, channels, used, mode);
-        // The reference frame's WCS, moved onto the output grid (drizzle scale, then crop).
-        WcsGeometry.Adjust(header, channels.Drizzle?.Scale ?? 1, area.Item1, area.Item2);
-        if ((area.Item3, area.Item4) != (w, h))
-        {
-            header.Set("TC-CROPX", (long)area.Item1, "first output column in the uncropped grid (0-based)");
-            header.Set("TC-CROPY", (long)area.Item2, "first output row in the uncropped grid (0-based)");
-        }
+        var header = OutputHeader(context, registration, channels, used, mode, area, (w, h));
         context.WriteArtifact(StackedFit, s => FitsWriter.WriteFloat32(s, output, outWidth, outHeight, outPlanes, header));
         header.Set("TC-STACK", "classic", "unweighted sigma-clipped mean, for comparison");
         context.WriteArtifact(ClassicFit, s => FitsWriter.WriteFloat32(s, classicOutput, outWidth, outHeight, outPlanes, header), consumed: false);
@@ -122,6 +99,27 @@ public sealed class StackingPhase : IPipelinePhase
         context.WriteJson("artifacts/validation.json", validation, consumed: false);
         context.SetFact("output_width", outWidth);
         context.SetFact("output_height", outHeight);
+    }
+
+    // One plane per channel from the phase-7 image of each channel that `path` names.
+    private static List<float[]> ReadPlanes(PhaseContext context, ChannelReport channels, Func<string, string> path) => channels.Channels.Select(name =>
+    {
+        using var image = FitsImage.Open(context.Paths.Resolve(path(name)));
+        return image.ReadPlane();
+    }).ToList();
+
+    // The provenance header, with the reference frame's WCS moved onto the output grid (drizzle scale, then crop).
+    private static FitsHeader OutputHeader(PhaseContext context, RegistrationReport registration, ChannelReport channels, int used, RunMode mode,
+        (int X, int Y, int Width, int Height) area, (int Width, int Height) grid)
+    {
+        var header = StackHeader.For(context, registration, channels, used, mode);
+        WcsGeometry.Adjust(header, channels.Drizzle?.Scale ?? 1, area.X, area.Y);
+        if ((area.Width, area.Height) != grid)
+        {
+            header.Set("TC-CROPX", (long)area.X, "first output column in the uncropped grid (0-based)");
+            header.Set("TC-CROPY", (long)area.Y, "first output row in the uncropped grid (0-based)");
+        }
+        return header;
     }
 
     // The Bayer pattern when the planes are half-resolution CFA sub-planes that the output step must interpolate; null otherwise.
