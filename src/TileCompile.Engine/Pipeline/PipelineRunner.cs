@@ -80,38 +80,10 @@ public sealed class PipelineRunner
         foreach (var dir in inputDirs)
             if (!Directory.Exists(dir))
                 throw new TileRunException(RunErrorIds.InputNotFound, $"the input folder '{dir}' does not exist.");
-        TileConfig config;
-        try
-        {
-            config = request.ConfigPath is null ? TileConfig.Default : TileConfig.Load(Path.GetFullPath(request.ConfigPath));
-        }
-        catch (ConfigValidationException e)
-        {
-            throw new TileRunException(RunErrorIds.ConfigInvalid, e.Message, e);
-        }
-        var pattern = request.Pattern ?? config.Get(ConfigKeys.Input.Pattern);
-        if (request.Pattern is not null) config = config.With(ConfigKeys.Input.Pattern, pattern);
-        // Calibration folders given with the request are frozen into the run's config as absolute paths.
-        foreach (var (key, path) in new[] { (ConfigKeys.Calibration.Bias, request.BiasPath), (ConfigKeys.Calibration.Darks, request.DarkPath),
-                     (ConfigKeys.Calibration.Flats, request.FlatPath), (ConfigKeys.Calibration.DarkFlats, request.DarkFlatPath) })
-        {
-            if (path is null) continue;
-            var full = Path.GetFullPath(path);
-            if (!File.Exists(full) && !Directory.Exists(full))
-                throw new TileRunException(RunErrorIds.InputNotFound, $"{key.Path}: '{full}' is neither a folder of calibration frames nor a master FITS file.");
-            config = config.With(key, full);
-        }
+        var (config, pattern) = RequestConfig(request);
         var runsRoot = Path.GetFullPath(request.RunsRoot
             ?? (config.Get(ConfigKeys.Run.RunDir) is { Length: > 0 } configured ? configured : RunCatalog.DefaultRoot(Environment.CurrentDirectory)));
-        inputDirs = inputDirs.Select(dir => InputScanner.LightsFolder(dir, pattern)).Distinct(StringComparer.Ordinal).ToList();
-        var files = inputDirs.SelectMany(dir => InputScanner.FindFrames(dir, pattern)).ToList();
-        if (files.Count == 0)
-            throw new TileRunException(RunErrorIds.InputNotFound, $"no files matching '{pattern}' in '{string.Join("', '", inputDirs)}'.");
-        // Work files are named after the frames: two folders with the same file name would overwrite each other's.
-        if (files.GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
-            throw new TileRunException(RunErrorIds.InputNotFound,
-                $"the frame name '{clash.Key}' is in more than one input folder ({string.Join(", ", clash.Select(f => Path.GetDirectoryName(f)))}); " +
-                "frames stacked together need distinct names: rename one night's frames, or stack the folders in separate runs.");
+        (inputDirs, var files) = FramesOf(inputDirs, pattern);
 
         if (!request.ForceNew && (request.ResumeIfPossible || config.Get(ConfigKeys.Resume.Auto)))
         {
@@ -158,6 +130,49 @@ public sealed class PipelineRunner
             Phases = PhaseNames.All.Select(p => new PhaseDecision(p, PhaseAction.Run, "new_run")).ToList(),
         };
         return Execute(state, plan, runLock, isNew: true, clearFrameRecords: false, request.Parallelism, cancellationToken, toPhase: toPhase);
+    }
+
+    // The request's config, frozen with what the request adds to it: its file pattern and calibration paths (absolute).
+    private static (TileConfig Config, string Pattern) RequestConfig(StartRequest request)
+    {
+        TileConfig config;
+        try
+        {
+            config = request.ConfigPath is null ? TileConfig.Default : TileConfig.Load(Path.GetFullPath(request.ConfigPath));
+        }
+        catch (ConfigValidationException e)
+        {
+            throw new TileRunException(RunErrorIds.ConfigInvalid, e.Message, e);
+        }
+        var pattern = request.Pattern ?? config.Get(ConfigKeys.Input.Pattern);
+        if (request.Pattern is not null) config = config.With(ConfigKeys.Input.Pattern, pattern);
+        // Calibration folders given with the request are frozen into the run's config as absolute paths.
+        foreach (var (key, path) in new[] { (ConfigKeys.Calibration.Bias, request.BiasPath), (ConfigKeys.Calibration.Darks, request.DarkPath),
+                     (ConfigKeys.Calibration.Flats, request.FlatPath), (ConfigKeys.Calibration.DarkFlats, request.DarkFlatPath) })
+        {
+            if (path is null) continue;
+            var full = Path.GetFullPath(path);
+            if (!File.Exists(full) && !Directory.Exists(full))
+                throw new TileRunException(RunErrorIds.InputNotFound, $"{key.Path}: '{full}' is neither a folder of calibration frames nor a master FITS file.");
+            config = config.With(key, full);
+        }
+        return (config, pattern);
+    }
+
+    // The frames to stack from the input folders (each taken to the lights folder it holds); refuses an empty set
+    // and two frames of the same name.
+    private static (List<string> LightDirs, List<string> Files) FramesOf(List<string> inputDirs, string pattern)
+    {
+        inputDirs = inputDirs.Select(dir => InputScanner.LightsFolder(dir, pattern)).Distinct(StringComparer.Ordinal).ToList();
+        var files = inputDirs.SelectMany(dir => InputScanner.FindFrames(dir, pattern)).ToList();
+        if (files.Count == 0)
+            throw new TileRunException(RunErrorIds.InputNotFound, $"no files matching '{pattern}' in '{string.Join("', '", inputDirs)}'.");
+        // Work files are named after the frames: two folders with the same file name would overwrite each other's.
+        if (files.GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new TileRunException(RunErrorIds.InputNotFound,
+                $"the frame name '{clash.Key}' is in more than one input folder ({string.Join(", ", clash.Select(f => Path.GetDirectoryName(f)))}); " +
+                "frames stacked together need distinct names: rename one night's frames, or stack the folders in separate runs.");
+        return (inputDirs, files);
     }
 
     private static void Stage(string staging, string final, string runId, TileConfig config, List<string> inputDirs, string pattern, IReadOnlyList<string> files)
@@ -221,6 +236,26 @@ public sealed class PipelineRunner
         using var log = EventLogWriter.Open(paths.Events, info.RunId, attempt);
         log.EventWritten += e => EventWritten?.Invoke(e);
         var watch = Stopwatch.StartNew();
+        var entry = BeginAttempt(info, paths, plan, isNew, attempt);
+        Announce(log, info, plan, isNew, attempt, runLock);
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(external);
+        using var cancelWatch = new Timer(_ =>
+        {
+            if (File.Exists(paths.CancelRequest)) cancel.Cancel();
+        }, null, 200, 200);
+        var result = RunPlan(state, plan, log, runLock, attempt, workers, clearFrameRecords, onlyFailedFrames, toPhase, cancel.Token);
+        if (result.LockLost) return new RunOutcome { RunId = info.RunId, RunDir = paths.Root, Status = "error", Error = result.Error, Attempt = attempt };
+        return FinishAttempt(state, log, entry, watch, result, attempt);
+    }
+
+    // How the planned phases went: the status, its error, the phase that was running when it ended, where a
+    // --to-phase stop came, and whether the lock was lost (then nothing more may be written).
+    private sealed record PlanResult(string Status, string? Error, PhaseId? Running, PhaseId? StoppedAfter, bool LockLost = false);
+
+    // The attempt's lineage entry, recorded with the run's status Running before any phase starts.
+    private static LineageEntry BeginAttempt(RunInfo info, RunPaths paths, ResumePlan plan, bool isNew, int attempt)
+    {
         var entry = new LineageEntry
         {
             Attempt = attempt,
@@ -239,7 +274,12 @@ public sealed class PipelineRunner
         info.Summary.Error = null;
         if (info.Summary.Started == default) info.Summary.Started = entry.Started;
         info.Save(paths.RunJson);
+        return entry;
+    }
 
+    // run_start or run_resume, and the warnings about how the run was found.
+    private static void Announce(EventLogWriter log, RunInfo info, ResumePlan plan, bool isNew, int attempt, RunLock runLock)
+    {
         if (isNew)
         {
             log.Append("run_start", new JsonObject
@@ -267,14 +307,11 @@ public sealed class PipelineRunner
         if (log.RepairedTornLineAt is { } offset)
             log.Append("warning", new JsonObject { ["code"] = "log_torn_line", ["message"] = $"the event log ended in a torn line at byte {offset}; continuing on a new line" });
         log.Sync();
+    }
 
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(external);
-        using var cancelWatch = new Timer(_ =>
-        {
-            if (File.Exists(paths.CancelRequest)) cancel.Cancel();
-        }, null, 200, 200);
-        var token = cancel.Token;
-
+    private PlanResult RunPlan(RunState state, ResumePlan plan, EventLogWriter log, RunLock runLock, int attempt, int workers, bool clearFrameRecords,
+        bool onlyFailedFrames, PhaseId? toPhase, CancellationToken token)
+    {
         var status = "ok";
         string? error = null;
         PhaseId? running = null;
@@ -326,12 +363,12 @@ public sealed class PipelineRunner
             status = "cancelled";
             error = "cancelled on request";
             if (running is { } p) EmitEnd(log, p, "cancelled", null);
-            AtomicFile.SweepPartials(paths.Root);
+            AtomicFile.SweepPartials(state.Paths.Root);
         }
         catch (LockLostException e)
         {
             // The run belongs to another process now: write nothing more.
-            return new RunOutcome { RunId = info.RunId, RunDir = paths.Root, Status = "error", Error = e.Message, Attempt = attempt };
+            return new PlanResult("error", e.Message, running, stoppedAfter, LockLost: true);
         }
         catch (Exception e)
         {
@@ -339,7 +376,15 @@ public sealed class PipelineRunner
             error = Cause(e).Message;
             if (running is { } p) EmitEnd(log, p, "error", e);
         }
+        return new PlanResult(status, error, running, stoppedAfter);
+    }
 
+    // run_end, the lineage entry's end and the run's summary.
+    private static RunOutcome FinishAttempt(RunState state, EventLogWriter log, LineageEntry entry, Stopwatch watch, PlanResult result, int attempt)
+    {
+        var paths = state.Paths;
+        var info = state.Info;
+        var (status, error, running, stoppedAfter, _) = result;
         var output = status == "ok" && state.Manifest(PhaseId.Stacking) is { } stack
             ? stack.Artifacts.Where(a => a.Path.EndsWith("stacked.fit", StringComparison.Ordinal)).Select(a => paths.Resolve(a.Path)).FirstOrDefault()
             : null;
@@ -438,24 +483,7 @@ public sealed class PipelineRunner
         }
         token.ThrowIfCancellationRequested();
         FaultInjection.Kill($"phase{(int)p}:before_manifest");
-        var artifacts = context.Artifacts.OrderBy(a => a.Path, StringComparer.Ordinal).ToList();
-        var manifest = new PhaseManifest
-        {
-            Phase = (int)p,
-            PhaseName = PhaseNames.Of(p),
-            AlgoVersion = phase.AlgoVersion,
-            Fingerprint = fingerprint,
-            Config = Fingerprints.ConfigValues(phase, state.Config),
-            Upstream = new SortedDictionary<string, string>(phase.Reads.ToDictionary(r => ((int)r).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                r => ResumePlanner.UpstreamDigest(state, r) ?? "missing"), StringComparer.Ordinal),
-            Artifacts = artifacts,
-            OutputDigest = PhaseManifest.DigestOf(artifacts),
-            Attempt = attempt,
-            DurationSeconds = Math.Round(watch.Elapsed.TotalSeconds, 3),
-            Completed = DateTime.UtcNow,
-            EngineVersion = EngineInfo.Version,
-            Facts = calibration is null ? context.Facts : new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) { [Fingerprints.CalibrationFact] = calibration },
-        };
+        var manifest = Manifest(state, phase, p, fingerprint, calibration, context, attempt, watch.Elapsed);
         runLock.EnsureHeld();
         log.Sync();
         manifest.Save(paths.Manifest((int)p));
@@ -474,6 +502,31 @@ public sealed class PipelineRunner
         state.Info.Summary.PhaseName = PhaseNames.Of(p);
         state.Info.Save(paths.RunJson);
         FaultInjection.Kill($"phase{(int)p}:end");
+    }
+
+    // What a finished phase leaves as proof: its inputs' and config's fingerprint, its artifacts' hashes and its facts.
+    private static PhaseManifest Manifest(RunState state, IPipelinePhase phase, PhaseId p, string fingerprint, string? calibration, PhaseContext context,
+        int attempt, TimeSpan elapsed)
+    {
+        var artifacts = context.Artifacts.OrderBy(a => a.Path, StringComparer.Ordinal).ToList();
+        var manifest = new PhaseManifest
+        {
+            Phase = (int)p,
+            PhaseName = PhaseNames.Of(p),
+            AlgoVersion = phase.AlgoVersion,
+            Fingerprint = fingerprint,
+            Config = Fingerprints.ConfigValues(phase, state.Config),
+            Upstream = new SortedDictionary<string, string>(phase.Reads.ToDictionary(r => ((int)r).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                r => ResumePlanner.UpstreamDigest(state, r) ?? "missing"), StringComparer.Ordinal),
+            Artifacts = artifacts,
+            OutputDigest = PhaseManifest.DigestOf(artifacts),
+            Attempt = attempt,
+            DurationSeconds = Math.Round(elapsed.TotalSeconds, 3),
+            Completed = DateTime.UtcNow,
+            EngineVersion = EngineInfo.Version,
+            Facts = calibration is null ? context.Facts : new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) { [Fingerprints.CalibrationFact] = calibration },
+        };
+        return manifest;
     }
 
     private static void UpdateSummary(RunState state)

@@ -81,16 +81,7 @@ public static class BandStacker
         var n = sources.Count;
         var plane = (long)width * height;
         var bounds = recordBounds ? new float[2 * plane] : null;
-        float[]? given = null;
-        if (rejection.BoundsPath is { } boundsPath)
-        {
-            using var fits = FitsImage.Open(boundsPath);
-            if (fits.Width != width || fits.Height != height || fits.Planes != 2)
-                throw new InvalidDataException($"{boundsPath} is {fits.Width}x{fits.Height}x{fits.Planes}, expected {width}x{height}x2 (low and high planes)");
-            given = new float[2 * plane];
-            fits.ReadRows(0, 0, height, given.AsSpan(0, (int)plane));
-            fits.ReadRows(1, 0, height, given.AsSpan((int)plane, (int)plane));
-        }
+        var given = rejection.BoundsPath is { } boundsPath ? ReadBounds(boundsPath, width, height) : null;
         var covered = sources.Any(x => x.CoveragePath is not null);
         // Bands of a few hundred rows keep the buffers small enough to stay warm in memory and be reused band after
         // band; taller bands only cost fresh memory.
@@ -107,28 +98,13 @@ public static class BandStacker
 
         // Without rejection, coverage or a second result, each row is a weighted mean taken source by source.
         var plainMean = clip is null && !covered && given is null && classicImage is null && bounds is null;
+        var job = new PixelJob(bands, coverBands, clip, given, image, classicImage, bounds, coverage, weightTotal, plane);
         for (var y0 = 0; y0 < height; y0 += rowsPerBand)
         {
             parallel.CancellationToken.ThrowIfCancellationRequested();
             var rows = Math.Min(rowsPerBand, height - y0);
             var band = y0;
-            Parallel.For(0, n, parallel, i =>
-            {
-                using var fits = FitsImage.Open(sources[i].Path);
-                if (fits.Width != width || fits.Height != height)
-                    throw new InvalidDataException($"{sources[i].Path} is {fits.Width}x{fits.Height}, expected {width}x{height}");
-                var span = bands[i].AsSpan(0, rows * width);
-                fits.ReadRows(sources[i].Plane, band, rows, span);
-                var scale = sources[i].Scale;
-                if (scale != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(span, scale, span);
-                if (sources[i].CoveragePath is { } coveragePath)
-                {
-                    using var cover = FitsImage.Open(coveragePath);
-                    if (cover.Width != width || cover.Height != height)
-                        throw new InvalidDataException($"{coveragePath} is {cover.Width}x{cover.Height}, expected {width}x{height}");
-                    cover.ReadRows(sources[i].Plane, band, rows, coverBands[i].AsSpan(0, rows * width));
-                }
-            });
+            Parallel.For(0, n, parallel, i => ReadBand(sources[i], band, rows, width, height, bands[i], coverBands[i]));
 
             Parallel.For(0, rows, parallel,
                 () => new Scratch(n, width),
@@ -141,68 +117,7 @@ public static class BandStacker
                         WeightedMeanRow(bands, s, r * width, width, image.AsSpan((int)((long)y * width), width));
                         return s;
                     }
-                    for (var x = 0; x < width; x++)
-                    {
-                        var offset = r * width + x;
-                        var pixel = (long)y * width + x;
-                        for (var i = 0; i < n; i++)
-                        {
-                            s.Values[i] = bands[i][offset];
-                            s.Weights[i] = s.WeightRows[i][x];
-                        }
-                        if (coverage is not null)
-                        {
-                            float total = 0, weighed = 0;
-                            for (var i = 0; i < n; i++)
-                            {
-                                if (coverBands[i] is { } cover)
-                                {
-                                    var c = cover[offset];
-                                    // No drop landed here: no data, whatever the value plane holds.
-                                    if (!(c > 0)) s.Values[i] = float.NaN;
-                                    else total += c;
-                                    s.Weights[i] *= c > 0 ? c : 0;
-                                }
-                                if (float.IsFinite(s.Values[i])) weighed += s.Weights[i];
-                            }
-                            coverage[pixel] = total;
-                            weightTotal![pixel] = weighed;
-                        }
-                        float value;
-                        CombineOutcome outcome;
-                        if (given is not null)
-                        {
-                            (value, outcome) = SigmaClip.CombineWithin(s.Values, s.Weights, s.Keep, given[pixel], given[plane + pixel]);
-                        }
-                        else
-                        {
-                            float low, high;
-                            if (classicImage is not null)
-                            {
-                                (value, outcome, low, high, classicImage[pixel]) = SigmaClip.CombineWithClassic(s.Values, s.Weights, s.Keep, clip, s.Sorted);
-                            }
-                            else
-                            {
-                                (value, outcome, low, high) = SigmaClip.CombineWithBounds(s.Values, s.Weights, s.Keep, clip, s.Sorted);
-                            }
-                            if (bounds is not null)
-                            {
-                                bounds[pixel] = low;
-                                bounds[plane + pixel] = high;
-                            }
-                        }
-                        image[pixel] = value;
-                        switch (outcome)
-                        {
-                            case CombineOutcome.RejectionFallback: s.Fallbacks++; break;
-                            case CombineOutcome.WeightFallback: s.WeightFallbacks++; break;
-                            case CombineOutcome.Empty: s.Empty++; break;
-                        }
-                        if (classicImage is not null && given is not null)
-                        {
-                            classicImage[pixel] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip, s.Sorted).Value;
-                        }
-                    }
+                    for (var x = 0; x < width; x++) job.Pixel(s, x, r * width + x, (long)y * width + x);
                     return s;
                 },
                 s =>
@@ -214,6 +129,109 @@ public static class BandStacker
             progress?.Invoke(Math.Min(height, y0 + rows), height);
         }
         return new StackResult(image, classicImage, fallbacks, weightFallbacks, empty, bounds, coverage, weightTotal);
+    }
+
+    // Clipping intervals decided before (low plane, then high plane).
+    private static float[] ReadBounds(string path, int width, int height)
+    {
+        var plane = (long)width * height;
+        using var fits = FitsImage.Open(path);
+        if (fits.Width != width || fits.Height != height || fits.Planes != 2)
+            throw new InvalidDataException($"{path} is {fits.Width}x{fits.Height}x{fits.Planes}, expected {width}x{height}x2 (low and high planes)");
+        var given = new float[2 * plane];
+        fits.ReadRows(0, 0, height, given.AsSpan(0, (int)plane));
+        fits.ReadRows(1, 0, height, given.AsSpan((int)plane, (int)plane));
+        return given;
+    }
+
+    // One source's rows [band, band + rows) into its band buffer (scaled), and its drizzle coverage when it has one.
+    private static void ReadBand(StackSource source, int band, int rows, int width, int height, float[] buffer, float[]? coverBuffer)
+    {
+        using var fits = FitsImage.Open(source.Path);
+        if (fits.Width != width || fits.Height != height)
+            throw new InvalidDataException($"{source.Path} is {fits.Width}x{fits.Height}, expected {width}x{height}");
+        var span = buffer.AsSpan(0, rows * width);
+        fits.ReadRows(source.Plane, band, rows, span);
+        var scale = source.Scale;
+        if (scale != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(span, scale, span);
+        if (source.CoveragePath is { } coveragePath)
+        {
+            using var cover = FitsImage.Open(coveragePath);
+            if (cover.Width != width || cover.Height != height)
+                throw new InvalidDataException($"{coveragePath} is {cover.Width}x{cover.Height}, expected {width}x{height}");
+            cover.ReadRows(source.Plane, band, rows, coverBuffer.AsSpan(0, rows * width));
+        }
+    }
+
+    // What every pixel of a stack combines and where its results go.
+    private sealed class PixelJob(float[][] bands, float[]?[] coverBands, SigmaClipOptions? clip, float[]? given, float[] image, float[]? classicImage,
+        float[]? bounds, float[]? coverage, float[]? weightTotal, long plane)
+    {
+        // The samples of the pixel in column x, at `offset` in the bands (`pixel` in the image), combined with the row's
+        // weights; its outcome counted in `s`.
+        public void Pixel(Scratch s, int x, int offset, long pixel)
+        {
+            var n = bands.Length;
+            for (var i = 0; i < n; i++)
+            {
+                s.Values[i] = bands[i][offset];
+                s.Weights[i] = s.WeightRows[i][x];
+            }
+            if (coverage is not null) Cover(s, offset, pixel);
+            float value;
+            CombineOutcome outcome;
+            if (given is not null)
+            {
+                (value, outcome) = SigmaClip.CombineWithin(s.Values, s.Weights, s.Keep, given[pixel], given[plane + pixel]);
+            }
+            else
+            {
+                float low, high;
+                if (classicImage is not null)
+                {
+                    (value, outcome, low, high, classicImage[pixel]) = SigmaClip.CombineWithClassic(s.Values, s.Weights, s.Keep, clip, s.Sorted);
+                }
+                else
+                {
+                    (value, outcome, low, high) = SigmaClip.CombineWithBounds(s.Values, s.Weights, s.Keep, clip, s.Sorted);
+                }
+                if (bounds is not null)
+                {
+                    bounds[pixel] = low;
+                    bounds[plane + pixel] = high;
+                }
+            }
+            image[pixel] = value;
+            switch (outcome)
+            {
+                case CombineOutcome.RejectionFallback: s.Fallbacks++; break;
+                case CombineOutcome.WeightFallback: s.WeightFallbacks++; break;
+                case CombineOutcome.Empty: s.Empty++; break;
+            }
+            if (classicImage is not null && given is not null)
+            {
+                classicImage[pixel] = SigmaClip.Combine(s.Values, s.Ones, s.Keep, clip, s.Sorted).Value;
+            }
+        }
+
+        // Drizzled samples weigh by their drop's coverage; no drop, no data, whatever the value plane holds.
+        private void Cover(Scratch s, int offset, long pixel)
+        {
+            float total = 0, weighed = 0;
+            for (var i = 0; i < bands.Length; i++)
+            {
+                if (coverBands[i] is { } cover)
+                {
+                    var c = cover[offset];
+                    if (!(c > 0)) s.Values[i] = float.NaN;
+                    else total += c;
+                    s.Weights[i] *= c > 0 ? c : 0;
+                }
+                if (float.IsFinite(s.Values[i])) weighed += s.Weights[i];
+            }
+            coverage![pixel] = total;
+            weightTotal![pixel] = weighed;
+        }
     }
 
     // The weighted mean of one row, the same sums in the same order as SigmaClip's per-pixel mean without clipping
