@@ -31,28 +31,36 @@ internal sealed class ResumePlanner
             return Build(state, "force", null, previous, decisions);
         }
 
-        if (from is { } n)
-        {
-            foreach (var p in PhaseNames.All.Where(p => p < n))
-            {
-                var problem = Quick(state, p, checkFingerprint: false);
-                if (problem is null && verifyHashes && _phases[n].Reads.Contains(p)) problem = Full(state, p, _phases[n]);
-                if (problem is not null)
-                {
-                    throw new TileRunException(RunErrorIds.ArtifactsMissing,
-                        $"cannot resume from phase {(int)n} {PhaseNames.Of(n)}: phase {(int)p} {PhaseNames.Of(p)} is not usable " +
-                        $"({problem.Value.Reason}{(problem.Value.Detail is null ? "" : ": " + problem.Value.Detail)}). " +
-                        $"A resume from phase {(int)p} {PhaseNames.Of(p)} would work.");
-                }
-                decisions.Add(new PhaseDecision(p, PhaseAction.Skip, "resume_from_phase", null, Duration(state, p)));
-            }
-            // Phases the run's mode leaves out are planned as the run will treat them, so dry run and run agree.
-            decisions.AddRange(PhaseNames.All.Where(p => p >= n).Select(p => ModeSkipped(state, p)
-                ? new PhaseDecision(p, PhaseAction.Skip, "reduced_mode", null, Duration(state, p))
-                : new PhaseDecision(p, PhaseAction.Run, "requested", null, Duration(state, p))));
-            return Build(state, "explicit", n, previous, decisions);
-        }
+        return from is { } n ? Explicit(state, n, previous, verifyHashes) : Automatic(state, previous, verifyHashes);
+    }
 
+    // From phase n as asked: every phase before it must be usable, and those n reads are re-hashed.
+    private ResumePlan Explicit(RunState state, PhaseId n, RunStatusKind previous, bool verifyHashes)
+    {
+        var decisions = new List<PhaseDecision>();
+        foreach (var p in PhaseNames.All.Where(p => p < n))
+        {
+            var problem = Quick(state, p, checkFingerprint: false);
+            if (problem is null && verifyHashes && _phases[n].Reads.Contains(p)) problem = Full(state, p, _phases[n]);
+            if (problem is not null)
+            {
+                throw new TileRunException(RunErrorIds.ArtifactsMissing,
+                    $"cannot resume from phase {(int)n} {PhaseNames.Of(n)}: phase {(int)p} {PhaseNames.Of(p)} is not usable " +
+                    $"({problem.Value.Reason}{(problem.Value.Detail is null ? "" : ": " + problem.Value.Detail)}). " +
+                    $"A resume from phase {(int)p} {PhaseNames.Of(p)} would work.");
+            }
+            decisions.Add(new PhaseDecision(p, PhaseAction.Skip, "resume_from_phase", null, Duration(state, p)));
+        }
+        // Phases the run's mode leaves out are planned as the run will treat them, so dry run and run agree.
+        decisions.AddRange(PhaseNames.All.Where(p => p >= n).Select(p => ModeSkipped(state, p)
+            ? new PhaseDecision(p, PhaseAction.Skip, "reduced_mode", null, Duration(state, p))
+            : new PhaseDecision(p, PhaseAction.Run, "requested", null, Duration(state, p))));
+        return Build(state, "explicit", n, previous, decisions);
+    }
+
+    private ResumePlan Automatic(RunState state, RunStatusKind previous, bool verifyHashes)
+    {
+        var decisions = new List<PhaseDecision>();
         // Automatic: the first phase that is not up to date, with its direct inputs fully verified.
         PhaseId? first = null;
         (string Reason, string? Detail) why = ("", null);

@@ -110,6 +110,7 @@ public static class ImageAlignment
         var columns = Math.Max(0, (w - 2 * margin + stride - 1) / stride);
         var rows = Math.Max(0, (h - 2 * margin + stride - 1) / stride);
         var samples = new Samples(columns * rows);
+        var grid = new SampleGrid(margin, stride, columns, rows, cx, cy);
         var rd = reference.Image.Data;
         var fd = frame.Image.Data;
         var fw = frame.Width;
@@ -117,7 +118,6 @@ public static class ImageAlignment
         var normal = new double[6, 6];
         var upper = new double[36];
         var rhs = new double[6];
-        var j = new double[6];
         var spread = new float[Math.Min(samples.Residual.Length, 20_001)];
         double precision = double.NaN;
         var lastMove = double.PositiveInfinity;
@@ -128,28 +128,7 @@ public static class ImageAlignment
         {
             // First the residual of every sample under the current map.
             var norm = a * a + b * b;
-            var count = 0;
-            for (var row = 0; row < rows; row++)
-            {
-                var y = margin + row * stride;
-                var v = y - cy;
-                for (var column = 0; column < columns; column++)
-                {
-                    var k = row * columns + column;
-                    var x = margin + column * stride;
-                    var u = x - cx;
-                    var px = a * u - b * v + e;
-                    var py = b * u + a * v + f;
-                    samples.Valid[k] = px >= margin && py >= margin && px < fw - margin - 1 && py < fh - margin - 1;
-                    if (!samples.Valid[k]) continue;
-                    var x0 = (int)px;
-                    var y0 = (int)py;
-                    var value = Bilinear(fd, y0 * fw + x0, fw, px - x0, py - y0);
-                    samples.Value[k] = (float)value;
-                    samples.Residual[k] = (float)(gain * value + offset - rd[y * w + x]);
-                    count++;
-                }
-            }
+            var count = Residuals(grid, samples, rd, w, fd, fw, fh, a, b, e, f, gain, offset);
             if (count < 100) return null;
             var scale = samples.RobustSpread(spread);
             if (redescending)
@@ -161,43 +140,7 @@ public static class ImageAlignment
             }
 
             // Then the normal equations, each sample weighted by how well it fits.
-            Array.Clear(upper);
-            Array.Clear(rhs);
-            for (var row = 0; row < rows; row++)
-            {
-                var y = margin + row * stride;
-                var v = y - cy;
-                for (var column = 0; column < columns; column++)
-                {
-                    var k = row * columns + column;
-                    if (!samples.Valid[k]) continue;
-                    var r = samples.Residual[k];
-                    var weight = Weight(r, scale, redescending);
-                    if (weight == 0) continue;
-                    var x = margin + column * stride;
-                    var u = x - cx;
-                    // The frame's gradient at the mapped point, taken from the reference's (turned into the
-                    // frame's axes): gradients of the noisy frame at fractional positions share noise with
-                    // the interpolated values and would pull the answer towards whole-pixel shifts.
-                    var ri = y * w + x;
-                    var rx = reference.GradientX[ri];
-                    var ry = reference.GradientY[ri];
-                    var gx = (a * rx - b * ry) / norm;
-                    var gy = (b * rx + a * ry) / norm;
-                    j[0] = gx * u + gy * v;
-                    j[1] = -gx * v + gy * u;
-                    j[2] = gx;
-                    j[3] = gy;
-                    j[4] = samples.Value[k];
-                    j[5] = 1;
-                    for (var p = 0; p < 6; p++)
-                    {
-                        var wj = weight * j[p];
-                        rhs[p] -= wj * r;
-                        for (var q = p; q < 6; q++) upper[p * 6 + q] += wj * j[q];
-                    }
-                }
-            }
+            Accumulate(grid, samples, reference, a, b, norm, scale, redescending, upper, rhs);
             for (var p = 0; p < 6; p++)
             for (var q = 0; q < 6; q++)
                 normal[p, q] = q >= p ? upper[p * 6 + q] : upper[q * 6 + p];
@@ -225,6 +168,84 @@ public static class ImageAlignment
         if (lastMove >= 1e-3 || !double.IsFinite(precision)) return null;
         var transform = new AffineTransform(a, -b, e - a * cx + b * cy, b, a, f - b * cx - a * cy);
         return new AlignmentResult(transform, Math.Max(precision, BestPrecision), iteration);
+    }
+
+    // Where the samples are: every stride-th pixel inside the margin, about the image's centre.
+    private readonly record struct SampleGrid(int Margin, int Stride, int Columns, int Rows, double Cx, double Cy);
+
+    // Each sample's frame value and residual (gain·frame + offset − reference) under the map (a, b, e, f); returns how many are valid.
+    private static int Residuals(SampleGrid grid, Samples samples, float[] rd, int w, float[] fd, int fw, int fh, double a, double b, double e, double f,
+        double gain, double offset)
+    {
+        var (margin, stride) = (grid.Margin, grid.Stride);
+        var count = 0;
+        for (var row = 0; row < grid.Rows; row++)
+        {
+            var y = margin + row * stride;
+            var v = y - grid.Cy;
+            for (var column = 0; column < grid.Columns; column++)
+            {
+                var k = row * grid.Columns + column;
+                var x = margin + column * stride;
+                var u = x - grid.Cx;
+                var px = a * u - b * v + e;
+                var py = b * u + a * v + f;
+                samples.Valid[k] = px >= margin && py >= margin && px < fw - margin - 1 && py < fh - margin - 1;
+                if (!samples.Valid[k]) continue;
+                var x0 = (int)px;
+                var y0 = (int)py;
+                var value = Bilinear(fd, y0 * fw + x0, fw, px - x0, py - y0);
+                samples.Value[k] = (float)value;
+                samples.Residual[k] = (float)(gain * value + offset - rd[y * w + x]);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    // The upper triangle of JᵀWJ and −JᵀWr over the valid samples, each weighted by how well it fits.
+    private static void Accumulate(SampleGrid grid, Samples samples, Prepared reference, double a, double b, double norm, double scale, bool redescending,
+        double[] upper, double[] rhs)
+    {
+        var (margin, stride, w) = (grid.Margin, grid.Stride, reference.Width);
+        Array.Clear(upper);
+        Array.Clear(rhs);
+        Span<double> j = stackalloc double[6];
+        for (var row = 0; row < grid.Rows; row++)
+        {
+            var y = margin + row * stride;
+            var v = y - grid.Cy;
+            for (var column = 0; column < grid.Columns; column++)
+            {
+                var k = row * grid.Columns + column;
+                if (!samples.Valid[k]) continue;
+                var r = samples.Residual[k];
+                var weight = Weight(r, scale, redescending);
+                if (weight == 0) continue;
+                var x = margin + column * stride;
+                var u = x - grid.Cx;
+                // The frame's gradient at the mapped point, taken from the reference's (turned into the
+                // frame's axes): gradients of the noisy frame at fractional positions share noise with
+                // the interpolated values and would pull the answer towards whole-pixel shifts.
+                var ri = y * w + x;
+                var rx = reference.GradientX[ri];
+                var ry = reference.GradientY[ri];
+                var gx = (a * rx - b * ry) / norm;
+                var gy = (b * rx + a * ry) / norm;
+                j[0] = gx * u + gy * v;
+                j[1] = -gx * v + gy * u;
+                j[2] = gx;
+                j[3] = gy;
+                j[4] = samples.Value[k];
+                j[5] = 1;
+                for (var p = 0; p < 6; p++)
+                {
+                    var wj = weight * j[p];
+                    rhs[p] -= wj * r;
+                    for (var q = p; q < 6; q++) upper[p * 6 + q] += wj * j[q];
+                }
+            }
+        }
     }
 
     // RMS over the frame grid of √(trace of the position covariance) for unit residual spread, from the

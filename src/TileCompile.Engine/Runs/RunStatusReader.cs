@@ -18,56 +18,11 @@ public static class RunStatusReader
         var lastEnd = events.LastOrDefault(e => e.Type == "run_end");
         var attemptEnded = lastStart.e is not null && lastEnd is not null && lastEnd.Sequence > lastStart.e.Sequence;
 
-        RunStatusKind status;
-        if (holder is not null) status = RunStatusKind.Running;
-        else if (attemptEnded)
-            status = lastEnd!.Status switch
-            {
-                "ok" => RunStatusKind.Completed,
-                "cancelled" => RunStatusKind.Cancelled,
-                _ => RunStatusKind.Failed,
-            };
-        else status = RunStatusKind.Failed;
+        var status = StatusOf(holder, attemptEnded ? lastEnd : null);
         var interrupted = holder is null && !attemptEnded;
 
-        var phases = new List<PhaseSnapshot>();
-        long size = 0;
-        var completed = 0;
-        foreach (var p in PhaseNames.All)
-        {
-            var n = (int)p;
-            var last = events.LastOrDefault(e => e.Phase == n && e.Type is "phase_start" or "phase_end");
-            string state;
-            if (last is null) state = "pending";
-            else if (last.Type == "phase_start") state = status == RunStatusKind.Running ? "running" : "interrupted";
-            else state = last.Status ?? "ok";
-            PhaseManifest? manifest = null;
-            try { manifest = PhaseManifest.Load(paths.Manifest(n)); } catch (InvalidDataException) { }
-            if (manifest is not null)
-            {
-                completed++;
-                size += manifest.TotalBytes;
-            }
-            phases.Add(new PhaseSnapshot
-            {
-                Phase = n,
-                Name = PhaseNames.Of(p),
-                Status = state,
-                DurationSeconds = last?.Type == "phase_end" ? last.Number("duration_s") : null,
-                Attempt = last?.Attempt,
-                Detail = last?.Type == "phase_end" ? last.String("reason") ?? last.Message : null,
-                HasManifest = manifest is not null,
-                Failures = events.Count(e => e.Phase == n && e.Type == "phase_end" && e.Status == "error"),
-            });
-        }
-        string? retryBlocked = null;
-        if (status is RunStatusKind.Failed or RunStatusKind.Cancelled
-            && phases.Where(p => p.Failures > 0).MaxBy(p => p.Failures) is { } worst && worst.Failures >= MaxPhaseFailures(paths))
-        {
-            var lastError = events.Last(e => e.Phase == worst.Phase && e.Type == "phase_end" && e.Status == "error");
-            retryBlocked = $"phase {worst.Phase} {worst.Name} failed {worst.Failures} times (last: {lastError.Fields["error"]?["message"]}), " +
-                           "so it is not retried automatically; fix the cause, then resume the run explicitly";
-        }
+        var (phases, completed, size) = Phases(paths, events, status);
+        var retryBlocked = status is RunStatusKind.Failed or RunStatusKind.Cancelled ? RetryBlocked(paths, events, phases) : null;
 
         var failed = events.LastOrDefault(e => e.Type == "phase_end" && e.Status == "error" && (lastStart.e is null || e.Sequence > lastStart.e.Sequence));
         var lastPhase = failed ?? events.LastOrDefault(e => e.Type is "phase_start" or "phase_end" && e.Status != "skipped");
@@ -110,6 +65,65 @@ public static class RunStatusReader
             InputDir = info?.InputDir,
             ConfigHash = info?.ConfigHash,
         };
+    }
+
+    // Running while a live process holds the lock; else how the last attempt ended, or Failed when it never did.
+    private static RunStatusKind StatusOf(LockHolder? holder, RunEvent? end) =>
+        holder is not null ? RunStatusKind.Running
+        : end is null ? RunStatusKind.Failed
+        : end.Status switch
+        {
+            "ok" => RunStatusKind.Completed,
+            "cancelled" => RunStatusKind.Cancelled,
+            _ => RunStatusKind.Failed,
+        };
+
+    // Every phase's state from its last event and manifest; with how many have a manifest and their total size.
+    private static (List<PhaseSnapshot> Phases, int Completed, long Size) Phases(RunPaths paths, IReadOnlyList<RunEvent> events, RunStatusKind status)
+    {
+        var phases = new List<PhaseSnapshot>();
+        long size = 0;
+        var completed = 0;
+        foreach (var p in PhaseNames.All)
+        {
+            var n = (int)p;
+            var last = events.LastOrDefault(e => e.Phase == n && e.Type is "phase_start" or "phase_end");
+            string state;
+            if (last is null) state = "pending";
+            else if (last.Type == "phase_start") state = status == RunStatusKind.Running ? "running" : "interrupted";
+            else state = last.Status ?? "ok";
+            PhaseManifest? manifest = null;
+            try { manifest = PhaseManifest.Load(paths.Manifest(n)); } catch (InvalidDataException) { }
+            if (manifest is not null)
+            {
+                completed++;
+                size += manifest.TotalBytes;
+            }
+            phases.Add(new PhaseSnapshot
+            {
+                Phase = n,
+                Name = PhaseNames.Of(p),
+                Status = state,
+                DurationSeconds = last?.Type == "phase_end" ? last.Number("duration_s") : null,
+                Attempt = last?.Attempt,
+                Detail = last?.Type == "phase_end" ? last.String("reason") ?? last.Message : null,
+                HasManifest = manifest is not null,
+                Failures = events.Count(e => e.Phase == n && e.Type == "phase_end" && e.Status == "error"),
+            });
+        }
+        return (phases, completed, size);
+    }
+
+    // Why a failed run is not retried automatically: a phase failed as often as runtime_limits.max_phase_failures allows.
+    private static string? RetryBlocked(RunPaths paths, IReadOnlyList<RunEvent> events, List<PhaseSnapshot> phases)
+    {
+        if (phases.Where(p => p.Failures > 0).MaxBy(p => p.Failures) is { } worst && worst.Failures >= MaxPhaseFailures(paths))
+        {
+            var lastError = events.Last(e => e.Phase == worst.Phase && e.Type == "phase_end" && e.Status == "error");
+            return $"phase {worst.Phase} {worst.Name} failed {worst.Failures} times (last: {lastError.Fields["error"]?["message"]}), " +
+                           "so it is not retried automatically; fix the cause, then resume the run explicitly";
+        }
+        return null;
     }
 
     private static int MaxPhaseFailures(RunPaths paths)

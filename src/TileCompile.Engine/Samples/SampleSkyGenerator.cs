@@ -57,17 +57,7 @@ public static class SampleSkyGenerator
         var margin = o.DriftPixels / 2 + o.DitherPixels + diagonal * Math.Sin(Math.Abs(o.FieldRotationDegrees) * Math.PI / 360) + 10;
         var skyW = o.Width + 2 * margin;
         var skyH = o.Height + 2 * margin;
-        var starCount = (int)Math.Round(o.StarDensity * skyW * skyH / 10000);
-        var stars = new TruthStar[starCount];
-        for (var i = 0; i < starCount; i++)
-        {
-            var x = rng.Uniform(-margin, o.Width + margin);
-            var y = rng.Uniform(-margin, o.Height + margin);
-            // Pareto flux distribution: many faint stars, few bright ones (some saturate).
-            var flux = Math.Min(250 * Math.Pow(1 - rng.NextDouble(), -1 / 1.1), 2.5e6);
-            var colour = rng.Uniform(-0.35, 0.35);
-            stars[i] = new TruthStar(x, y, flux, 1 + colour, 1, 1 - colour);
-        }
+        var stars = PlanStars(o, ref rng, margin, skyW, skyH);
 
         var hot = new int[o.HotPixels][];
         for (var i = 0; i < hot.Length; i++) hot[i] = new[] { rng.NextInt(o.Width), rng.NextInt(o.Height) };
@@ -81,71 +71,11 @@ public static class SampleSkyGenerator
         var trailIndex = o.SatelliteTrail && o.Frames >= 3 ? (int)Math.Round(0.35 * (o.Frames - 1)) : -1;
         // Streaked frames spread evenly over the session, never the bad or the trail frame (no random draw, so the
         // rest of the session is the same with or without them).
-        var streaked = new HashSet<int>();
-        for (var k = 0; k < o.StreakedFrames; k++)
-        {
-            var index = (int)Math.Round((k + 0.5) / o.StreakedFrames * (o.Frames - 1));
-            while (index == badIndex || index == trailIndex || streaked.Contains(index)) index = (index + 1) % o.Frames;
-            streaked.Add(index);
-        }
+        var streaked = StreakedFrames(o, badIndex, trailIndex);
 
         var frames = new TruthFrame[o.Frames];
-        for (var f = 0; f < o.Frames; f++)
-        {
-            var t = o.Frames == 1 ? 0.5 : f / (double)(o.Frames - 1);
-            var theta = o.FieldRotationDegrees * (t - 0.5);
-            var rad = theta * Math.PI / 180;
-            var dx = o.DriftPixels * (t - 0.5) * Math.Cos(driftAngle) + rng.Uniform(-o.DitherPixels, o.DitherPixels);
-            var dy = o.DriftPixels * (t - 0.5) * Math.Sin(driftAngle) + rng.Uniform(-o.DitherPixels, o.DitherPixels);
-            double a = Math.Cos(rad), b = -Math.Sin(rad), c = Math.Sin(rad), d = Math.Cos(rad);
-            var matrix = new[] { a, b, cx - a * cx - b * cy + dx, c, d, cy - c * cx - d * cy + dy };
-
-            var fwhm = o.SeeingFwhm * (1 + o.SeeingVariation * Math.Sin(2 * Math.PI * 1.3 * t + phaseSeeing)) * (1 + 0.04 * rng.NextGaussian());
-            var slope = o.AlternatingFieldSeeing
-                ? (f % 2 == 0 ? 1 : -1) * o.SeeingFieldVariation
-                : o.SeeingFieldVariation * Math.Sin(2 * Math.PI * 0.8 * t + phaseField);
-            var transparency = Math.Clamp(1 - 0.15 * Math.Pow(Math.Sin(2 * Math.PI * 0.9 * t + phaseClouds), 2) - 0.02 * Math.Abs(rng.NextGaussian()), 0.5, 1);
-            var background = o.SkyLevel * (1 + 0.1 * (1 - transparency)) * (1 + 0.02 * rng.NextGaussian());
-            string? defect = null;
-            double[]? trail = null;
-            if (f == badIndex)
-            {
-                defect = "clouds";
-                transparency = 0.3;
-                fwhm *= 2.2;
-                background *= 1.7;
-            }
-            else if (f == trailIndex)
-            {
-                defect = "satellite_trail";
-                trail = new[] { -5.0, rng.Uniform(0.1, 0.4) * o.Height, o.Width + 5.0, rng.Uniform(0.6, 0.9) * o.Height };
-            }
-            double[]? streak = null;
-            if (streaked.Contains(f))
-            {
-                defect = "streak";
-                streak = new[] { o.StreakPixels * Math.Cos(Math.PI / 6), o.StreakPixels * Math.Sin(Math.PI / 6) };
-            }
-
-            var rays = new int[(int)Math.Floor(rng.NextDouble() * 2 * o.CosmicRaysPerFrame)][];
-            for (var k = 0; k < rays.Length; k++) rays[k] = new[] { rng.NextInt(o.Width), rng.NextInt(o.Height) };
-
-            frames[f] = new TruthFrame
-            {
-                File = string.Create(CultureInfo.InvariantCulture, $"light_{f + 1:D4}.fit"),
-                Index = f,
-                Matrix = matrix,
-                RotationDegrees = theta,
-                Fwhm = Math.Max(0.9, fwhm),
-                FwhmFieldSlope = slope,
-                Transparency = transparency,
-                Background = background,
-                Defect = defect,
-                Trail = trail,
-                Streak = streak,
-                CosmicRays = rays,
-            };
-        }
+        var session = new SessionPlan(cx, cy, phaseSeeing, phaseField, phaseClouds, driftAngle, badIndex, trailIndex, streaked);
+        for (var f = 0; f < o.Frames; f++) frames[f] = PlanFrame(o, ref rng, f, session);
 
         TruthGalaxy? galaxy = null;
         if (o.ExtendedObject)
@@ -163,6 +93,100 @@ public static class SampleSkyGenerator
             Frames = frames,
             HotPixels = hot,
             Galaxy = galaxy,
+        };
+    }
+
+    // What every frame of a session shares: the frame centre, the phases of its slow variations, and which frames
+    // are the bad, the trailed and the streaked ones.
+    private sealed record SessionPlan(double Cx, double Cy, double PhaseSeeing, double PhaseField, double PhaseClouds, double DriftAngle,
+        int BadIndex, int TrailIndex, HashSet<int> Streaked);
+
+    // Stars over the sky area (the frame and its margin): Pareto fluxes, many faint, few bright (some saturate).
+    private static TruthStar[] PlanStars(SampleSkyOptions o, ref Numerics.SeededRandom rng, double margin, double skyW, double skyH)
+    {
+        var starCount = (int)Math.Round(o.StarDensity * skyW * skyH / 10000);
+        var stars = new TruthStar[starCount];
+        for (var i = 0; i < starCount; i++)
+        {
+            var x = rng.Uniform(-margin, o.Width + margin);
+            var y = rng.Uniform(-margin, o.Height + margin);
+            // Pareto flux distribution: many faint stars, few bright ones (some saturate).
+            var flux = Math.Min(250 * Math.Pow(1 - rng.NextDouble(), -1 / 1.1), 2.5e6);
+            var colour = rng.Uniform(-0.35, 0.35);
+            stars[i] = new TruthStar(x, y, flux, 1 + colour, 1, 1 - colour);
+        }
+        return stars;
+    }
+
+    // Streaked frames spread evenly over the session, never the bad or the trail frame (no random draw, so the
+    // rest of the session is the same with or without them).
+    private static HashSet<int> StreakedFrames(SampleSkyOptions o, int badIndex, int trailIndex)
+    {
+        var streaked = new HashSet<int>();
+        for (var k = 0; k < o.StreakedFrames; k++)
+        {
+            var index = (int)Math.Round((k + 0.5) / o.StreakedFrames * (o.Frames - 1));
+            while (index == badIndex || index == trailIndex || streaked.Contains(index)) index = (index + 1) % o.Frames;
+            streaked.Add(index);
+        }
+        return streaked;
+    }
+
+    // Frame f's placement, seeing, transparency, background and defects; the draws in the order they always came.
+    private static TruthFrame PlanFrame(SampleSkyOptions o, ref Numerics.SeededRandom rng, int f, SessionPlan session)
+    {
+        var t = o.Frames == 1 ? 0.5 : f / (double)(o.Frames - 1);
+        var theta = o.FieldRotationDegrees * (t - 0.5);
+        var rad = theta * Math.PI / 180;
+        var dx = o.DriftPixels * (t - 0.5) * Math.Cos(session.DriftAngle) + rng.Uniform(-o.DitherPixels, o.DitherPixels);
+        var dy = o.DriftPixels * (t - 0.5) * Math.Sin(session.DriftAngle) + rng.Uniform(-o.DitherPixels, o.DitherPixels);
+        double a = Math.Cos(rad), b = -Math.Sin(rad), c = Math.Sin(rad), d = Math.Cos(rad);
+        var matrix = new[] { a, b, session.Cx - a * session.Cx - b * session.Cy + dx, c, d, session.Cy - c * session.Cx - d * session.Cy + dy };
+
+        var fwhm = o.SeeingFwhm * (1 + o.SeeingVariation * Math.Sin(2 * Math.PI * 1.3 * t + session.PhaseSeeing)) * (1 + 0.04 * rng.NextGaussian());
+        var slope = o.AlternatingFieldSeeing
+            ? (f % 2 == 0 ? 1 : -1) * o.SeeingFieldVariation
+            : o.SeeingFieldVariation * Math.Sin(2 * Math.PI * 0.8 * t + session.PhaseField);
+        var transparency = Math.Clamp(1 - 0.15 * Math.Pow(Math.Sin(2 * Math.PI * 0.9 * t + session.PhaseClouds), 2) - 0.02 * Math.Abs(rng.NextGaussian()), 0.5, 1);
+        var background = o.SkyLevel * (1 + 0.1 * (1 - transparency)) * (1 + 0.02 * rng.NextGaussian());
+        string? defect = null;
+        double[]? trail = null;
+        if (f == session.BadIndex)
+        {
+            defect = "clouds";
+            transparency = 0.3;
+            fwhm *= 2.2;
+            background *= 1.7;
+        }
+        else if (f == session.TrailIndex)
+        {
+            defect = "satellite_trail";
+            trail = new[] { -5.0, rng.Uniform(0.1, 0.4) * o.Height, o.Width + 5.0, rng.Uniform(0.6, 0.9) * o.Height };
+        }
+        double[]? streak = null;
+        if (session.Streaked.Contains(f))
+        {
+            defect = "streak";
+            streak = new[] { o.StreakPixels * Math.Cos(Math.PI / 6), o.StreakPixels * Math.Sin(Math.PI / 6) };
+        }
+
+        var rays = new int[(int)Math.Floor(rng.NextDouble() * 2 * o.CosmicRaysPerFrame)][];
+        for (var k = 0; k < rays.Length; k++) rays[k] = new[] { rng.NextInt(o.Width), rng.NextInt(o.Height) };
+
+        return new TruthFrame
+        {
+            File = string.Create(CultureInfo.InvariantCulture, $"light_{f + 1:D4}.fit"),
+            Index = f,
+            Matrix = matrix,
+            RotationDegrees = theta,
+            Fwhm = Math.Max(0.9, fwhm),
+            FwhmFieldSlope = slope,
+            Transparency = transparency,
+            Background = background,
+            Defect = defect,
+            Trail = trail,
+            Streak = streak,
+            CosmicRays = rays,
         };
     }
 
