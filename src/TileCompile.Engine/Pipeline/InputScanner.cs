@@ -106,59 +106,58 @@ public static class InputScanner
         var excluded = new List<ExcludedFrame>();
         foreach (var file in files)
         {
-            if (NotAFile(file) is { } notAFile)
-            {
-                excluded.Add(new ExcludedFrame(file, notAFile));
-                continue;
-            }
-            if (SmartTelescopeNote(Path.GetFileName(file)) is { } note)
-            {
-                excluded.Add(new ExcludedFrame(file, note));
-                continue;
-            }
-            try
-            {
-                using var image = FitsImage.Open(file);
-                var kind = Calibration.FrameTypes.Classify(image.Header.GetString("IMAGETYP"));
-                if (kind is not null and not "light")
-                {
-                    var folder = kind switch { "darkflat" => "darkflats", "bias" => "bias", _ => kind + "s" };
-                    excluded.Add(new ExcludedFrame(file, $"IMAGETYP = '{image.Header.GetString("IMAGETYP")?.Trim()}': a {kind} frame, not a light; " +
-                                                         $"it calibrates the lights unless a {folder} folder or calibration key names other {kind} frames", kind));
-                    continue;
-                }
-                // A stack dropped among the lights (the telescope's, or one of ours) would count as one very deep frame.
-                var combined = Math.Max(image.Header.GetInteger("STACKCNT") ?? 0, image.Header.GetInteger("NCOMBINE") ?? 0);
-                if (combined > 1)
-                {
-                    excluded.Add(new ExcludedFrame(file, $"is a stack of {combined} frames (NCOMBINE/STACKCNT), not a light frame; left out"));
-                    continue;
-                }
-                var problem = image.Camera.ExposureProblem ?? (bayerOverride is null ? image.Camera.BayerProblem : null);
-                if (problem is not null)
-                {
-                    excluded.Add(new ExcludedFrame(file, problem));
-                    continue;
-                }
-                var info = new FileInfo(file);
-                var pattern = bayerOverride ?? image.Camera.EffectivePattern?.ToString();
-                var mode = image.Planes == 3 ? "RGB" : pattern is null ? "MONO" : "OSC";
-                frames.Add(new ScannedFrame(file, info.Length, info.LastWriteTimeUtc, image.Width, image.Height, image.Planes, image.Bitpix,
-                    mode, mode == "OSC" ? pattern : null, image.Camera.ExposureSeconds, image.Camera.Instrument,
-                    image.Header.GetString("DATE-OBS")?.Trim() is { Length: > 0 } date ? date : null,
-                    image.Header.GetString("OBJECT")?.Trim() is { Length: > 0 } target ? target : null));
-            }
-            catch (FitsFormatException e)
-            {
-                excluded.Add(new ExcludedFrame(file, e.Message));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone or unreadable since it was listed: that one file is left out, the run goes on.
-                excluded.Add(new ExcludedFrame(file, $"cannot be read: {e.Message}"));
-            }
+            var (frame, reason) = ScanFile(file, bayerOverride);
+            if (frame is not null) frames.Add(frame);
+            else excluded.Add(reason!);
         }
+        KeepSessionGeometry(frames, excluded);
+        KeepSessionCamera(frames, excluded);
+        KeepSessionExposure(frames, excluded, exposureTolerancePercent);
+        return new ScanResult(frames, excluded);
+    }
 
+    // One file: a frame of the session, or the reason it is left out.
+    private static (ScannedFrame? Frame, ExcludedFrame? Excluded) ScanFile(string file, string? bayerOverride)
+    {
+        if (NotAFile(file) is { } notAFile) return (null, new ExcludedFrame(file, notAFile));
+        if (SmartTelescopeNote(Path.GetFileName(file)) is { } note) return (null, new ExcludedFrame(file, note));
+        try
+        {
+            using var image = FitsImage.Open(file);
+            var kind = Calibration.FrameTypes.Classify(image.Header.GetString("IMAGETYP"));
+            if (kind is not null and not "light")
+            {
+                var folder = kind switch { "darkflat" => "darkflats", "bias" => "bias", _ => kind + "s" };
+                return (null, new ExcludedFrame(file, $"IMAGETYP = '{image.Header.GetString("IMAGETYP")?.Trim()}': a {kind} frame, not a light; " +
+                                                     $"it calibrates the lights unless a {folder} folder or calibration key names other {kind} frames", kind));
+            }
+            // A stack dropped among the lights (the telescope's, or one of ours) would count as one very deep frame.
+            var combined = Math.Max(image.Header.GetInteger("STACKCNT") ?? 0, image.Header.GetInteger("NCOMBINE") ?? 0);
+            if (combined > 1)
+                return (null, new ExcludedFrame(file, $"is a stack of {combined} frames (NCOMBINE/STACKCNT), not a light frame; left out"));
+            var problem = image.Camera.ExposureProblem ?? (bayerOverride is null ? image.Camera.BayerProblem : null);
+            if (problem is not null) return (null, new ExcludedFrame(file, problem));
+            var info = new FileInfo(file);
+            var pattern = bayerOverride ?? image.Camera.EffectivePattern?.ToString();
+            var mode = image.Planes == 3 ? "RGB" : pattern is null ? "MONO" : "OSC";
+            return (new ScannedFrame(file, info.Length, info.LastWriteTimeUtc, image.Width, image.Height, image.Planes, image.Bitpix,
+                mode, mode == "OSC" ? pattern : null, image.Camera.ExposureSeconds, image.Camera.Instrument,
+                image.Header.GetString("DATE-OBS")?.Trim() is { Length: > 0 } date ? date : null,
+                image.Header.GetString("OBJECT")?.Trim() is { Length: > 0 } target ? target : null), null);
+        }
+        catch (FitsFormatException e)
+        {
+            return (null, new ExcludedFrame(file, e.Message));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone or unreadable since it was listed: that one file is left out, the run goes on.
+            return (null, new ExcludedFrame(file, $"cannot be read: {e.Message}"));
+        }
+    }
+
+    private static void KeepSessionGeometry(List<ScannedFrame> frames, List<ExcludedFrame> excluded)
+    {
         // The largest group of identical geometry, colour layout and camera is the session; others are excluded.
         // Frames without INSTRUME join any camera: many tools drop the card.
         var groups = frames.GroupBy(f => (f.Width, f.Height, f.Planes, Float: f.Bitpix < 0, f.ColorMode, f.BayerPattern))
@@ -173,6 +172,10 @@ public static class InputScanner
                 frames.Remove(f);
             }
         }
+    }
+
+    private static void KeepSessionCamera(List<ScannedFrame> frames, List<ExcludedFrame> excluded)
+    {
         var cameras = frames.Where(f => f.Camera is not null).GroupBy(f => f.Camera!, StringComparer.OrdinalIgnoreCase)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         if (cameras.Count > 1)
@@ -184,7 +187,10 @@ public static class InputScanner
                 frames.Remove(f);
             }
         }
+    }
 
+    private static void KeepSessionExposure(List<ScannedFrame> frames, List<ExcludedFrame> excluded, double exposureTolerancePercent)
+    {
         var exposures = frames.Where(f => f.ExposureSeconds is > 0).Select(f => f.ExposureSeconds!.Value).OrderBy(x => x).ToList();
         if (exposures.Count > 0)
         {
@@ -196,7 +202,6 @@ public static class InputScanner
                 frames.Remove(f);
             }
         }
-        return new ScanResult(frames, excluded);
     }
 
     /// <summary>Describes the groups of frames found, e.g. "143 frames 1080x1920 RGGB, 12 frames 3840x2160 MONO".</summary>
