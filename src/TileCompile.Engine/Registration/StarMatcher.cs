@@ -38,6 +38,17 @@ public static class StarMatcher
         if (reference.Count < 3 || frame.Count < 3) return null;
         var nr = Math.Min(options.TriangleStars, reference.Count);
         var nf = Math.Min(options.TriangleStars + 5, frame.Count);
+        var candidates = Correspondences(reference, frame, nr, nf);
+        if (candidates.Count < 2) return null;
+
+        var (bestTransform, bestCount) = Consensus(reference, frame, candidates, options);
+        if (bestTransform is not { } transform || bestCount < 3) return null;
+        return Refine(reference, frame, transform, options, options.InlierTolerance);
+    }
+
+    // Star pairs that similar triangles vote for, each the other's best (reference index, frame index, votes).
+    private static List<(int Ref, int Frame, int Votes)> Correspondences(IReadOnlyList<Star> reference, IReadOnlyList<Star> frame, int nr, int nf)
+    {
         var refTriangles = Triangles(reference, nr);
         var frameTriangles = Triangles(frame, nf);
         refTriangles.Sort((a, b) => a.R1.CompareTo(b.R1));
@@ -69,9 +80,13 @@ public static class StarMatcher
             for (var i2 = 0; i2 < nr; i2++) if (i2 != i && votes[i2, best] >= bestVotes) { mutual = false; break; }
             if (mutual) candidates.Add((i, best, bestVotes));
         }
-        if (candidates.Count < 2) return null;
+        return candidates;
+    }
 
-        // Consensus: every pair of candidate correspondences defines a similarity; keep the one most others agree with.
+    // Every pair of candidate correspondences defines a similarity; the one most others agree with, and how many do.
+    private static (AffineTransform? Transform, int Count) Consensus(IReadOnlyList<Star> reference, IReadOnlyList<Star> frame,
+        List<(int Ref, int Frame, int Votes)> candidates, MatchOptions options)
+    {
         AffineTransform? bestTransform = null;
         var bestCount = 0;
         for (var a = 0; a < candidates.Count; a++)
@@ -97,8 +112,7 @@ public static class StarMatcher
                 }
             }
         }
-        if (bestTransform is not { } transform || bestCount < 3) return null;
-        return Refine(reference, frame, transform, options, options.InlierTolerance);
+        return (bestTransform, bestCount);
     }
 
     /// <summary>
