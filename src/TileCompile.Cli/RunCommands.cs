@@ -331,13 +331,11 @@ internal sealed class EventPrinter
             }
             var text = e.Type switch
             {
-                "run_start" => $"Run {e.RunId}: {e.Number("frames")} frames from {InputFolders(e)}",
-                "run_resume" => $"Resuming {e.RunId} (attempt {e.Attempt}, {e.String("mode")}, was {e.String("previous_status")})",
+                "run_start" => $"Run {e.RunId}: {EventDescriptions.Describe(e)}",
+                "run_resume" => $"Resuming {e.RunId} ({EventDescriptions.Describe(e)})",
                 "phase_start" => null,
-                "phase_end" when e.Status == "skipped" => $"  {e.Phase,2} {e.PhaseName,-20} skipped ({e.String("reason")})",
-                "phase_end" when e.Status == "ok" => string.Create(CultureInfo.InvariantCulture, $"  {e.Phase,2} {e.PhaseName,-20} ok ({e.Number("duration_s"):0.0} s)"),
-                "phase_end" => $"  {e.Phase,2} {e.PhaseName,-20} {e.Status}: {e.Message}",
-                "warning" => $"  warning: {e.Message}",
+                "phase_end" => $"  {e.Phase,2} {e.PhaseName,-20} {EventDescriptions.Describe(e)}",
+                "warning" => $"  warning: {EventDescriptions.Describe(e)}",
                 "phase_progress" or "frame_processed" => _verbose ? $"  {e.Phase,2} {e.Type} {e.Number("current") ?? e.Number("frame_idx")}/{e.Number("total") ?? e.Number("total_frames")}" : null,
                 "run_end" => null,
                 _ => _verbose ? e.Json : null,
@@ -383,11 +381,6 @@ internal sealed class EventPrinter
         // Stopping where asked is success.
         return outcome.Status == "ok" || outcome.StoppedAfter is not null ? 0 : 1;
     }
-
-    private static string InputFolders(RunEvent e) =>
-        e.Fields["input_dirs"] is System.Text.Json.Nodes.JsonArray { Count: > 1 } dirs
-            ? string.Join(", ", dirs.Select(d => d?.GetValue<string>()))
-            : e.String("input_dir") ?? "";
 
     /// <summary>Reports a resume that found nothing to do (exit code 0).</summary>
     public int NothingToDo(string runDir, string message)

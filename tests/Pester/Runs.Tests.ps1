@@ -159,6 +159,8 @@ Describe 'Batches' {
         $run.Status | Should -Be 'Completed'
         $run.FrameCount | Should -Be 10
         (Get-TileRunEvent -Path $run.Path -Type run_start).GetType().Name | Should -Be 'TileRunStartEvent'
+        # Both front ends describe the start in the same words, every folder named.
+        (Get-TileRunEvent -Path $run.Path -Type run_start).Message | Should -Be "10 frames from $first, $second"
 
         $cli = (Get-ChildItem (Join-Path $RepoRoot 'src/TileCompile.Cli/bin/*/net8.0/TileCompile.Cli.dll') | Sort-Object LastWriteTime | Select-Object -Last 1).FullName
         $out = & dotnet $cli run --input-dir $first --input-dir $second --runs-dir $root --run-id cli 2>&1

@@ -190,13 +190,13 @@ internal static class RunBridge
                 RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
                 InputPath = e.String("input_dir"), Frames = (int)(e.Number("frames") ?? 0), ConfigHash = e.String("config_hash"),
                 EngineVersion = e.String("engine_version"), Host = e.String("host"),
-                Message = $"{e.Number("frames")} frames from {e.String("input_dir")}",
+                Message = EventDescriptions.Describe(e),
             },
             "run_resume" => new TileRunResumeEvent
             {
                 RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
                 FromPhase = e.Number("from_phase") is { } f ? (TilePhase)(int)f : null, Mode = e.String("mode"), PreviousStatus = e.String("previous_status"),
-                Message = $"resume ({e.String("mode")}) of a {e.String("previous_status")} run",
+                Message = EventDescriptions.Describe(e),
             },
             "phase_start" => new TilePhaseStartEvent
             {
@@ -213,7 +213,7 @@ internal static class RunBridge
             {
                 RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
                 Phase = phase, PhaseName = e.PhaseName, FrameIndex = (int)(e.Number("frame_idx") ?? 0), TotalFrames = (int)(e.Number("total_frames") ?? 0),
-                FrameName = e.String("frame_name"), Message = e.String("frame_name"),
+                FrameName = e.String("frame_name"), Message = EventDescriptions.Describe(e),
             },
             "phase_end" => new TilePhaseEndEvent
             {
@@ -221,18 +221,18 @@ internal static class RunBridge
                 Phase = phase, PhaseName = e.PhaseName, Status = e.Status, Duration = Seconds("duration_s"), Reason = e.String("reason"),
                 ResumeFrom = e.Number("resume_from") is { } r ? (TilePhase)(int)r : null,
                 ErrorType = (e.Fields["error"] as JsonObject)?["type"]?.GetValue<string>(),
-                Message = e.Status == "skipped" ? e.String("reason") : e.Message,
+                Message = EventDescriptions.Describe(e),
             },
             "warning" => new TileWarningEvent
             {
                 RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
-                Phase = phase, PhaseName = phase?.ToString(), Message = e.Message, Code = e.String("code"), FrameName = e.String("frame_name"),
+                Phase = phase, PhaseName = phase?.ToString(), Message = EventDescriptions.Describe(e), Code = e.String("code"), FrameName = e.String("frame_name"),
             },
             "run_end" => new TileRunEndEvent
             {
                 RunId = e.RunId, Path = runDir, Sequence = e.Sequence, Timestamp = ts, Type = e.Type, Attempt = e.Attempt, Json = e.Json,
                 Status = e.Status, Success = e.Fields["success"]?.GetValue<bool>() ?? false, Duration = Seconds("duration_s"),
-                Output = e.String("output"), Message = e.String("error") ?? e.String("output"),
+                Output = e.String("output"), Message = EventDescriptions.Describe(e),
             },
             _ => new TileRunEvent
             {
