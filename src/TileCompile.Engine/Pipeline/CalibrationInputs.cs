@@ -243,6 +243,30 @@ public static class CalibrationInputs
         return (master, library.PathOf(kind, key), key, false);
     }
 
+    // Every frame of a set against what it calibrates (exposure, gain, binning, temperature as the kind needs);
+    // a scaled dark may have any exposure, and a Dwarf factory master was chosen as the nearest in temperature.
+    // Returns the first frame's conditions.
+    private static FrameConditions? CheckConditions(string kind, CalibrationSet set, string[] files, FrameConditions target, string targetName,
+        double tolerance, bool scaling)
+    {
+        FrameConditions? first = null;
+        foreach (var file in files)
+        {
+            using var fits = FitsImage.Open(file);
+            var conditions = FrameConditions.From(fits.Header);
+            first ??= conditions;
+            if (conditions.Mismatches(target, kind, tolerance)
+                    .Where(d => !(scaling && kind == "dark" && d == "exposure") && !(set.Origin == CalibrationOrigin.Dwarf && d == "temperature"))
+                    .ToList() is { Count: > 0 } differs)
+            {
+                var what = differs.Count == 1 ? differs[0] : string.Join(", ", differs.Take(differs.Count - 1)) + " and " + differs[^1];
+                throw new InvalidDataException($"{kind} {file} ({conditions.Describe()}) does not match the {targetName} ({target.Describe()}): the {what} differ" +
+                                               (differs.Contains("temperature") ? $" (temperatures may differ by calibration.temperature_tolerance, {tolerance:0.#} °C)" : ""));
+            }
+        }
+        return first;
+    }
+
     /// <summary>
     /// Reads every source and builds the masters for lights of <paramref name="width"/>×<paramref name="height"/>;
     /// throws naming the file when one does not fit.
@@ -271,22 +295,9 @@ public static class CalibrationInputs
             // Flat-darks calibrate the flats, everything else the lights.
             var target = kind == "darkflat" && flats is not null ? flats : lights;
             var targetName = kind == "darkflat" && flats is not null ? "flats" : "lights";
-            foreach (var file in files)
-            {
-                using var fits = FitsImage.Open(file);
-                var conditions = FrameConditions.From(fits.Header);
-                if (kind == "flat") flats ??= conditions;
-                if (kind == "dark") darks ??= conditions;
-                // A scaled dark may have any exposure, and a Dwarf factory master was chosen as the nearest in temperature.
-                if (conditions.Mismatches(target, kind, tolerance)
-                        .Where(d => !(scaling && kind == "dark" && d == "exposure") && !(set.Origin == CalibrationOrigin.Dwarf && d == "temperature"))
-                        .ToList() is { Count: > 0 } differs)
-                {
-                    var what = differs.Count == 1 ? differs[0] : string.Join(", ", differs.Take(differs.Count - 1)) + " and " + differs[^1];
-                    throw new InvalidDataException($"{kind} {file} ({conditions.Describe()}) does not match the {targetName} ({target.Describe()}): the {what} differ" +
-                                                   (differs.Contains("temperature") ? $" (temperatures may differ by calibration.temperature_tolerance, {tolerance:0.#} °C)" : ""));
-                }
-            }
+            var first = CheckConditions(kind, set, files, target, targetName, tolerance, scaling);
+            if (kind == "flat") flats ??= first;
+            if (kind == "dark") darks ??= first;
             if (set.Origin == CalibrationOrigin.Dwarf) note?.Invoke($"{kind}: the Dwarf factory master {path}");
             if (set.Origin == CalibrationOrigin.AmongLights)
                 note?.Invoke($"{kind}: {files.Length} frame(s) in the lights folder whose IMAGETYP says {kind}");

@@ -60,9 +60,6 @@ public static class Drizzle
         var reach = 0.5 * (footprint + drop);
         // Overlaps are in input-pixel areas; one output pixel's area in those units turns them into output-pixel fractions.
         var perOutputPixel = 1 / (footprint * footprint);
-        var w = frame.Width;
-        var h = frame.Height;
-        var data = frame.Data;
         Span<double> sum = stackalloc double[3];
         Span<double> area = stackalloc double[3];
         for (var y = 0; y < outH; y++)
@@ -72,27 +69,7 @@ public static class Drizzle
             {
                 var rx = (x + 0.5) / s - 0.5;
                 var (u, v) = referenceToFrame.Apply(rx, ry);
-                sum.Clear();
-                area.Clear();
-                var i0 = Math.Max(0, (int)Math.Ceiling(u - reach));
-                var i1 = Math.Min(w - 1, (int)Math.Floor(u + reach));
-                var j0 = Math.Max(0, (int)Math.Ceiling(v - reach));
-                var j1 = Math.Min(h - 1, (int)Math.Floor(v + reach));
-                for (var j = j0; j <= j1; j++)
-                {
-                    var oy = Overlap(v, footprint, j, drop);
-                    if (oy <= 0) continue;
-                    var row = j * w;
-                    for (var i = i0; i <= i1; i++)
-                    {
-                        var ox = Overlap(u, footprint, i, drop);
-                        if (ox <= 0 || hole[row + i]) continue;
-                        var c = colours[(i & 1) | ((j & 1) << 1)];
-                        var a = ox * oy;
-                        sum[c] += a * data[row + i];
-                        area[c] += a;
-                    }
-                }
+                Gather(frame, hole, colours, u, v, footprint, drop, reach, sum, area);
                 var o = y * outW + x;
                 for (var c = 0; c < planes; c++)
                 {
@@ -102,6 +79,34 @@ public static class Drizzle
             }
         }
         return new DrizzledFrame(values, weights, outW, outH);
+    }
+
+    // The drops of the photosites that reach the output pixel seen at (u, v) in the frame: their overlap-weighted
+    // sums and overlap areas per colour.
+    private static void Gather(ImagePlane frame, bool[] hole, int[] colours, double u, double v, double footprint, double drop, double reach,
+        Span<double> sum, Span<double> area)
+    {
+        sum.Clear();
+        area.Clear();
+        var i0 = Math.Max(0, (int)Math.Ceiling(u - reach));
+        var i1 = Math.Min(frame.Width - 1, (int)Math.Floor(u + reach));
+        var j0 = Math.Max(0, (int)Math.Ceiling(v - reach));
+        var j1 = Math.Min(frame.Height - 1, (int)Math.Floor(v + reach));
+        for (var j = j0; j <= j1; j++)
+        {
+            var oy = Overlap(v, footprint, j, drop);
+            if (oy <= 0) continue;
+            var row = j * frame.Width;
+            for (var i = i0; i <= i1; i++)
+            {
+                var ox = Overlap(u, footprint, i, drop);
+                if (ox <= 0 || hole[row + i]) continue;
+                var c = colours[(i & 1) | ((j & 1) << 1)];
+                var a = ox * oy;
+                sum[c] += a * frame.Data[row + i];
+                area[c] += a;
+            }
+        }
     }
 
     // Length of the overlap of [centre − footprint/2, centre + footprint/2] with the drop [site − drop/2, site + drop/2].

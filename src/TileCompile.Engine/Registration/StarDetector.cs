@@ -43,7 +43,32 @@ public static class StarDetector
         // keep their faint stars. The threshold is in sigmas of the smoothed noise.
         var smooth = SmoothGaussian(d, w, h, options.Parallel);
         var threshold = options.Sigma * sigma * SmoothedNoiseFactor;
-        // Rows are searched and candidates measured independently; the results are put back in row order.
+        var candidates = Candidates(image, smooth, bg, threshold, options.Parallel);
+
+        var measured = new Star?[candidates.Count];
+        void MeasureOne(int k)
+        {
+            var (cx, cy, peakValue) = candidates[k];
+            if (peakValue >= options.Saturation) return;
+            var star = Measure(image, bg, cx, cy);
+            if (star is null || star.Roundness < options.MinRoundness) return;
+            measured[k] = star;
+        }
+        if (options.Parallel) System.Threading.Tasks.Parallel.For(0, candidates.Count, MeasureOne);
+        else for (var k = 0; k < candidates.Count; k++) MeasureOne(k);
+        var stars = new List<Star>();
+        foreach (var star in measured) if (star is not null) stars.Add(star);
+        stars = RejectExtended(stars);
+        stars.Sort((a, b) => b.Flux.CompareTo(a.Flux) is var c && c != 0 ? c : a.Y.CompareTo(b.Y) is var c2 && c2 != 0 ? c2 : a.X.CompareTo(b.X));
+
+        return KeepDistinct(stars, options.MaxStars);
+    }
+
+    // Peaks of the smoothed image above the threshold that are not single-pixel spikes, in row order. Rows are
+    // searched independently and the results put back in order.
+    private static List<(int X, int Y, float Value)> Candidates(ImagePlane image, float[] smooth, BackgroundModel bg, double threshold, bool parallel)
+    {
+        var (w, h, d) = (image.Width, image.Height, image.Data);
         var rows = Math.Max(0, h - 2 * Edge);
         var found = new List<(int X, int Y, float Value)>?[rows];
         void SearchRow(int r)
@@ -63,28 +88,16 @@ public static class StarDetector
             }
             found[r] = list;
         }
-        if (options.Parallel) System.Threading.Tasks.Parallel.For(0, rows, SearchRow);
+        if (parallel) System.Threading.Tasks.Parallel.For(0, rows, SearchRow);
         else for (var r = 0; r < rows; r++) SearchRow(r);
         var candidates = new List<(int X, int Y, float Value)>();
         foreach (var list in found) if (list is not null) candidates.AddRange(list);
+        return candidates;
+    }
 
-        var measured = new Star?[candidates.Count];
-        void MeasureOne(int k)
-        {
-            var (cx, cy, peakValue) = candidates[k];
-            if (peakValue >= options.Saturation) return;
-            var star = Measure(image, bg, cx, cy);
-            if (star is null || star.Roundness < options.MinRoundness) return;
-            measured[k] = star;
-        }
-        if (options.Parallel) System.Threading.Tasks.Parallel.For(0, candidates.Count, MeasureOne);
-        else for (var k = 0; k < candidates.Count; k++) MeasureOne(k);
-        var stars = new List<Star>();
-        foreach (var star in measured) if (star is not null) stars.Add(star);
-        stars = RejectExtended(stars);
-        stars.Sort((a, b) => b.Flux.CompareTo(a.Flux) is var c && c != 0 ? c : a.Y.CompareTo(b.Y) is var c2 && c2 != 0 ? c2 : a.X.CompareTo(b.X));
-
-        // Keep the brighter of two detections closer than 3 px (one star, two peaks).
+    // The brighter of two detections closer than 3 px (one star, two peaks), at most maxStars, brightest first.
+    private static List<Star> KeepDistinct(List<Star> stars, int maxStars)
+    {
         var kept = new List<Star>();
         foreach (var s in stars)
         {
@@ -94,7 +107,7 @@ public static class StarDetector
                 if ((k.X - s.X) * (k.X - s.X) + (k.Y - s.Y) * (k.Y - s.Y) < 9) { duplicate = true; break; }
             }
             if (!duplicate) kept.Add(s);
-            if (kept.Count >= options.MaxStars) break;
+            if (kept.Count >= maxStars) break;
         }
         return kept;
     }
