@@ -31,25 +31,8 @@ public static class MoffatFit
         var ix = (int)Math.Round(x0);
         var iy = (int)Math.Round(y0);
         if (ix < radius || iy < radius || ix >= image.Width - radius || iy >= image.Height - radius) return null;
-        var side = 2 * radius + 1;
-        var xs = new double[side * side];
-        var ys = new double[side * side];
-        var vs = new double[side * side];
-        var n = 0;
-        double min = double.MaxValue, max = double.MinValue;
-        for (var y = iy - radius; y <= iy + radius; y++)
-        {
-            for (var x = ix - radius; x <= ix + radius; x++)
-            {
-                var v = image[x, y];
-                if (!float.IsFinite(v)) return null;
-                xs[n] = x;
-                ys[n] = y;
-                vs[n++] = v;
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
-            }
-        }
+        if (Window(image, ix, iy, radius) is not { } window) return null;
+        var (xs, ys, vs, n, min, max) = window;
         if (max <= min) return null;
         // Start: a round profile of FWHM ≈ 3 px with β = 3.
         var p = new double[] { min, max - min, x0, y0, 0, 0, 0, 3 };
@@ -65,18 +48,7 @@ public static class MoffatFit
         var converged = false;
         for (var iteration = 0; iteration < 60 && !converged; iteration++)
         {
-            Array.Clear(normal);
-            Array.Clear(gradient);
-            for (var k = 0; k < n; k++)
-            {
-                var r = vs[k] - Model(p, xs[k], ys[k], jt);
-                for (var a = 0; a < Parameters; a++)
-                {
-                    gradient[a] += jt[a] * r;
-                    for (var b = 0; b <= a; b++) normal[a, b] += jt[a] * jt[b];
-                }
-            }
-            for (var a = 0; a < Parameters; a++) for (var b = 0; b < a; b++) normal[b, a] = normal[a, b];
+            NormalEquations(p, xs, ys, vs, n, jt, normal, gradient);
             var improved = false;
             for (var attempt = 0; attempt < 8 && !improved; attempt++)
             {
@@ -108,6 +80,48 @@ public static class MoffatFit
         var minor = 2 * Math.Sqrt(half / l1);
         if (!double.IsFinite(major) || major > 2 * radius) return null;
         return new MoffatStar(p[2], p[3], p[1], p[0], p[7], major, minor);
+    }
+
+    // The window's pixel positions and values (none when a pixel has no data), with their count, minimum and maximum.
+    private static (double[] Xs, double[] Ys, double[] Vs, int N, double Min, double Max)? Window(ImagePlane image, int ix, int iy, int radius)
+    {
+        var side = 2 * radius + 1;
+        var xs = new double[side * side];
+        var ys = new double[side * side];
+        var vs = new double[side * side];
+        var n = 0;
+        double min = double.MaxValue, max = double.MinValue;
+        for (var y = iy - radius; y <= iy + radius; y++)
+        {
+            for (var x = ix - radius; x <= ix + radius; x++)
+            {
+                var v = image[x, y];
+                if (!float.IsFinite(v)) return null;
+                xs[n] = x;
+                ys[n] = y;
+                vs[n++] = v;
+                min = Math.Min(min, v);
+                max = Math.Max(max, v);
+            }
+        }
+        return (xs, ys, vs, n, min, max);
+    }
+
+    // JᵀJ (both triangles) and Jᵀr of the model at p over the window.
+    private static void NormalEquations(double[] p, double[] xs, double[] ys, double[] vs, int n, double[] jt, double[,] normal, double[] gradient)
+    {
+        Array.Clear(normal);
+        Array.Clear(gradient);
+        for (var k = 0; k < n; k++)
+        {
+            var r = vs[k] - Model(p, xs[k], ys[k], jt);
+            for (var a = 0; a < Parameters; a++)
+            {
+                gradient[a] += jt[a] * r;
+                for (var b = 0; b <= a; b++) normal[a, b] += jt[a] * jt[b];
+            }
+        }
+        for (var a = 0; a < Parameters; a++) for (var b = 0; b < a; b++) normal[b, a] = normal[a, b];
     }
 
     private static bool Plausible(double[] p) => p[4] > 0 && p[6] > 0 && p[4] * p[6] - p[5] * p[5] > 0 && p[7] > 0;
