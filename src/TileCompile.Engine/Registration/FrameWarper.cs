@@ -97,7 +97,7 @@ public static class FrameWarper
             {
                 var x = sx + i * stepX;
                 var y = sy + i * stepY;
-                data[index] = interpolation == Interpolation.Bilinear ? Bilinear(source, x, y) : Lanczos(source, x, y, lut);
+                data[index] = interpolation == Interpolation.Bilinear ? Bilinear(source, x, y) : SixTap(source, x, y, lut);
             }
         }
     }
@@ -118,7 +118,8 @@ public static class FrameWarper
         return (float)(top * (1 - fy) + bottom * fy);
     }
 
-    private static float Lanczos(ImagePlane s, double x, double y, float[] lut)
+    // The 6×6 taps of a kernel table (Lanczos-3, or cubic convolution with its outer taps zero), clamped.
+    private static float SixTap(ImagePlane s, double x, double y, float[] lut)
     {
         if (x < -0.5 || y < -0.5 || x > s.Width - 0.5 || y > s.Height - 0.5) return float.NaN;
         var ix = (int)Math.Floor(x);

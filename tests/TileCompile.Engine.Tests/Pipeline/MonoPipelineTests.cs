@@ -40,7 +40,7 @@ public class MonoPipelineTests : IClassFixture<MonoPipelineFixture>
     public void TheOutputHeaderSaysWhenTheFramesWereTakenHowLongAndHowTheyWereStacked()
     {
         var (_, header) = Result();
-        var report = JsonSerializer.Deserialize<RegistrationReport>(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson)), TileCompile.Engine.Tests.Support.ReportJson.Options)!;
+        var report = JsonSerializer.Deserialize<RegistrationReport>(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson)), TileCompile.Engine.Pipeline.PhaseContext.JsonFormat)!;
         var used = report.Frames.Where(f => f.Status == "ok")
             .Select(f => FitsImage.ReadHeader(Path.Combine(_fx.InputDir, f.Frame)))
             .Select(h => (Start: DateTime.Parse(h.GetString("DATE-OBS")!, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal), Exposure: h.GetDouble("EXPTIME")!.Value))
@@ -63,7 +63,7 @@ public class MonoPipelineTests : IClassFixture<MonoPipelineFixture>
     [Fact]
     public void RegistrationReportMatchesTruthAndExcludesTheCloudedFrame()
     {
-        var report = JsonSerializer.Deserialize<RegistrationReport>(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson)), TileCompile.Engine.Tests.Support.ReportJson.Options)!;
+        var report = JsonSerializer.Deserialize<RegistrationReport>(File.ReadAllText(_fx.Artifact(RegistrationPhase.ReportJson)), TileCompile.Engine.Pipeline.PhaseContext.JsonFormat)!;
         var reference = _fx.Truth.Frames.Single(f => f.File == report.Reference).Index;
         Assert.InRange(reference, 6, 18);
         foreach (var frame in report.Frames)

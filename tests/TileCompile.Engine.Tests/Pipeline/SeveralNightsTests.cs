@@ -49,7 +49,7 @@ public class SeveralNightsTests
         Assert.Equal(2, start.Fields["input_dirs"]!.AsArray().Count);
 
         var report = JsonSerializer.Deserialize<RegistrationReport>(File.ReadAllText(Path.Combine(result.RunDir, RegistrationPhase.ReportJson)),
-            TileCompile.Engine.Tests.Support.ReportJson.Options)!;
+            TileCompile.Engine.Pipeline.PhaseContext.JsonFormat)!;
         Assert.Equal(8, report.Frames.Count);
         Assert.Contains(report.Frames, f => f.Frame.StartsWith("n2_", StringComparison.Ordinal) && f.Status == "ok");
         Assert.Equal(8, RunStatusReader.Read(result.RunDir).FramesUsed);

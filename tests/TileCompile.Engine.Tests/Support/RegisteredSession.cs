@@ -32,7 +32,7 @@ internal sealed class RegisteredSession
         Assert.True(result.Status == "ok", result.Error);
 
         var json = File.ReadAllText(Path.Combine(result.RunDir, RegistrationPhase.ReportJson));
-        var report = JsonSerializer.Deserialize<RegistrationReport>(json, TileCompile.Engine.Tests.Support.ReportJson.Options)!;
+        var report = JsonSerializer.Deserialize<RegistrationReport>(json, TileCompile.Engine.Pipeline.PhaseContext.JsonFormat)!;
         var reference = truth.Frames.Single(f => f.File == report.Reference).Index;
         var frames = report.Frames.Select(frame =>
         {
